@@ -1,0 +1,73 @@
+"""The engine's public face as Protocols: what the GUI, the REST API and plugins may ask of it.
+
+Two implementations stand behind these: the in-process engine (``monitor_app.engine``) and, later, a remote
+one speaking the REST API. Layers below the engine (e.g. ``httpapi``) depend on these Protocols only.
+Commands validate synchronously (raising ``core.errors``) and act asynchronously; the outcome arrives as
+status and event snapshots.
+"""
+
+from typing import Protocol
+
+from monitor_app.core.model import Event, MetricsTick, ProgramSpec, ProgramStatus, Series
+from monitor_app.core.states import Cause
+
+
+class EngineQueries(Protocol):
+    def programs(self) -> tuple[ProgramSpec, ...]: ...
+
+    def program(self, program_id: int) -> ProgramSpec:
+        """Raises NotFoundError."""
+        ...
+
+    def statuses(self) -> tuple[ProgramStatus, ...]: ...
+
+    def status(self, program_id: int) -> ProgramStatus:
+        """Raises NotFoundError."""
+        ...
+
+    def latest_metrics(self) -> MetricsTick | None: ...
+
+    def history(
+        self, program_id: int | None, metric: str, start: float, end: float, max_points: int
+    ) -> Series:
+        """A stored series; ``program_id=None`` reads a whole-system metric. Raises ValidationError."""
+        ...
+
+    def events(
+        self,
+        *,
+        program_id: int | None = None,
+        since: float | None = None,
+        until: float | None = None,
+        limit: int = 100,
+    ) -> tuple[Event, ...]:
+        """Newest first."""
+        ...
+
+    def log_tail(self, program_id: int, lines: int = 100) -> tuple[str, ...]:
+        """The last lines a program wrote to stdout/stderr."""
+        ...
+
+
+class EngineCommands(Protocol):
+    def add_program(self, spec: ProgramSpec, *, cause: Cause, actor: str) -> ProgramSpec:
+        """Validate and register; returns the stored spec with its id. Raises ValidationError."""
+        ...
+
+    def update_program(self, program_id: int, spec: ProgramSpec, *, cause: Cause, actor: str) -> ProgramSpec:
+        """Replace a program's settings; a running program picks them up at its next start."""
+        ...
+
+    def remove_program(self, program_id: int, *, cause: Cause, actor: str) -> None:
+        """Raises ConflictError unless the program is at rest (stopped, exited or fatal)."""
+        ...
+
+    def start_program(self, program_id: int, *, cause: Cause, actor: str) -> None: ...
+
+    def stop_program(self, program_id: int, *, cause: Cause, actor: str) -> None: ...
+
+    def restart_program(self, program_id: int, *, cause: Cause, actor: str) -> None: ...
+
+
+class Engine(EngineQueries, EngineCommands, Protocol):
+    """Everything above the engine talks to this."""

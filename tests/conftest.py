@@ -1,0 +1,21 @@
+"""Test-wide setup: offscreen Qt, and an unexpected ERROR log fails the test."""
+
+import logging
+import os
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_error_logs(request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture):
+    """Like qutebrowser's logfail: an ERROR record nobody expected is a bug, even if the test passed."""
+    caplog.set_level(logging.INFO)
+    yield
+    if request.node.get_closest_marker("allow_error_log"):
+        return
+    errors = [r for r in caplog.get_records("call") if r.levelno >= logging.ERROR]
+    if errors:
+        lines = "\n".join(f"{r.name}: {r.getMessage()}" for r in errors)
+        pytest.fail(f"unexpected ERROR log records:\n{lines}", pytrace=False)

@@ -1,0 +1,1 @@
+"""Shared test helpers: fakes, a configurable child process, log guards."""
