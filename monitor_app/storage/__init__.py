@@ -1,0 +1,10 @@
+"""Persistence: programs, runtimes, the event log and tiered metric history in one SQLite file.
+
+The only package that imports Peewee; it hands out core dataclasses only.
+"""
+
+from monitor_app.storage.batch import WriteBatch
+from monitor_app.storage.repository import Storage
+from monitor_app.storage.retention import Retention
+
+__all__ = ["Retention", "Storage", "WriteBatch"]

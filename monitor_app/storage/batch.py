@@ -1,0 +1,36 @@
+"""The unit of work the storage thread commits: everything that happened since its last commit."""
+
+from dataclasses import dataclass
+
+from monitor_app.core.model import Event, MetricsTick, ProgramRuntime, ProgramSpec
+
+
+@dataclass(frozen=True, slots=True)
+class WriteBatch:
+    """Changes written together in one transaction, so a crash keeps all of them or none.
+
+    Attributes:
+        ticks: Metric samples (program samples of unknown programs are dropped).
+        events: Event log entries to append; their ids come back from ``Storage.write``.
+        programs: Specs to insert or replace, matched by ``id`` (which must be set).
+        removed_programs: Program ids to delete, with their runtime and every stored sample (events stay).
+        runtimes: Per-program state to insert or replace (runtimes of unknown programs are dropped).
+        last_program_id: Highest program id handed out so far, kept so ids are never reused.
+    """
+
+    ticks: tuple[MetricsTick, ...] = ()
+    events: tuple[Event, ...] = ()
+    programs: tuple[ProgramSpec, ...] = ()
+    removed_programs: tuple[int, ...] = ()
+    runtimes: tuple[ProgramRuntime, ...] = ()
+    last_program_id: int | None = None
+
+    def is_empty(self) -> bool:
+        return not (
+            self.ticks
+            or self.events
+            or self.programs
+            or self.removed_programs
+            or self.runtimes
+            or self.last_program_id is not None
+        )

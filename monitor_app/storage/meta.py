@@ -1,0 +1,30 @@
+"""Small named values the storage keeps about itself: the program-id high-water mark and rollup watermarks."""
+
+import sqlite3
+
+#: Highest program id ever handed out; ids are never reused, even after the program is removed.
+LAST_PROGRAM_ID = "last_program_id"
+#: Raw samples before this epoch-millisecond time have been rolled up into the 1-minute tier.
+MINUTE_ROLLUP_UNTIL = "rollup_1m_until_ms"
+#: 1-minute rows before this epoch-millisecond time have been rolled up into the 1-hour tier.
+HOUR_ROLLUP_UNTIL = "rollup_1h_until_ms"
+
+
+def read_int(connection: sqlite3.Connection, key: str) -> int | None:
+    """The integer stored under ``key``, or ``None`` if it was never set."""
+    row = connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return None if row is None else int(row[0])
+
+
+def write_int(connection: sqlite3.Connection, key: str, value: int) -> None:
+    connection.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, str(value)),
+    )
+
+
+def raise_int(connection: sqlite3.Connection, key: str, value: int) -> None:
+    """Store ``value`` unless a larger one is already stored (a high-water mark never goes down)."""
+    current = read_int(connection, key)
+    if current is None or value > current:
+        write_int(connection, key, value)

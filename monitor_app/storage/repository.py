@@ -1,0 +1,185 @@
+"""``Storage``: the one object the rest of the app uses to keep programs, events and metric history.
+
+Writes (``write``, ``rollup``, ``prune``) come from the single storage thread; reads may come from any
+thread, each on its own connection (WAL lets them run while the writer commits). Everything returned is a
+core dataclass; every database failure surfaces as ``StorageError``.
+"""
+
+import logging
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+import peewee
+
+from monitor_app.core.model import Event, ProgramRuntime, ProgramSpec, Series
+from monitor_app.core.states import EventKind
+from monitor_app.storage import programs
+from monitor_app.storage.batch import WriteBatch
+from monitor_app.storage.db import (
+    DEFAULT_BUSY_TIMEOUT_MS,
+    open_database,
+    storage_errors,
+    thread_connection,
+    write_transaction,
+)
+from monitor_app.storage.event_log import query_events
+from monitor_app.storage.migrations import check_database_file, migrate
+from monitor_app.storage.pruning import prune
+from monitor_app.storage.retention import Retention
+from monitor_app.storage.rollup import roll_up
+from monitor_app.storage.series import read_series
+from monitor_app.storage.writer import apply_batch
+
+__all__ = ["Retention", "Storage", "WriteBatch"]  # the batch and retention types callers pass in
+
+log = logging.getLogger(__name__)
+
+
+class Storage:
+    """The monitor's database: open it with ``Storage.open(path)``."""
+
+    def __init__(self, db: peewee.SqliteDatabase, path: Path, retention: Retention) -> None:
+        self._db = db
+        self._path = path
+        self._retention = retention
+
+    @classmethod
+    def open(
+        cls,
+        path: Path | str,
+        *,
+        retention: Retention | None = None,
+        busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    ) -> "Storage":
+        """Open (creating if needed) and migrate the database at ``path``.
+
+        Args:
+            path: The database file; missing parent folders are created.
+            retention: How long each metric tier is kept; decides which tier answers ``series``.
+            busy_timeout_ms: How long to wait for a lock held by another connection before failing.
+
+        Raises:
+            StorageError: the file is not a database, comes from a newer monitor_app, or cannot be opened,
+                backed up or migrated. A refused file is left untouched.
+        """
+        path = Path(path)
+        check_database_file(path)
+        db = open_database(path, busy_timeout_ms=busy_timeout_ms)
+        try:
+            migrate(db)
+        except BaseException:
+            db.close()
+            raise
+        log.info("storage opened: %s", path)
+        return cls(db, path, retention or Retention())
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def retention(self) -> Retention:
+        return self._retention
+
+    def close(self) -> None:
+        """Close the calling thread's connection (other threads' connections close when those threads end)."""
+        with storage_errors(f"cannot close {self._path}"):
+            self._db.close()
+
+    # ------------------------------------------------------------------ writes (storage thread only)
+
+    def write(self, batch: WriteBatch) -> tuple[int, ...]:
+        """Commit everything in ``batch`` in one transaction; return the new event ids in order.
+
+        Raises:
+            ValueError: a program in the batch has no id (a caller bug, not worth retrying).
+            StorageError: the database refused (locked, disk full, I/O error); nothing of the batch was
+                written, so the caller may keep it and retry.
+        """
+        for spec in batch.programs:
+            if spec.id <= 0:
+                raise ValueError(f"program {spec.name!r} must have an id before it is stored")
+        if batch.is_empty():
+            return ()
+        with storage_errors(f"cannot write to {self._path}"), write_transaction(self._db) as connection:
+            return apply_batch(connection, batch, now=time.time())
+
+    def rollup(self, now: float) -> None:
+        """Aggregate complete minutes of raw samples into 1m rows and complete hours of those into 1h rows.
+
+        Idempotent and resumable; works in bounded chunks, one transaction each.
+        """
+        with storage_errors(f"cannot roll up metrics in {self._path}"):
+            roll_up(self._db, now)
+
+    def prune(self, now: float, retention: Retention) -> int:
+        """Delete metric rows past ``retention`` (never rows not yet rolled up); return how many."""
+        with storage_errors(f"cannot prune metrics in {self._path}"):
+            return prune(self._db, now, retention)
+
+    # ------------------------------------------------------------------ reads (any thread)
+
+    def load_programs(self) -> tuple[ProgramSpec, ...]:
+        """Every registered program, ordered by id."""
+        with storage_errors(f"cannot read programs from {self._path}"):
+            return programs.load_programs(thread_connection(self._db))
+
+    def load_runtimes(self) -> dict[int, ProgramRuntime]:
+        """What was recorded about each program's process, by program id."""
+        with storage_errors(f"cannot read program runtimes from {self._path}"):
+            return programs.load_runtimes(thread_connection(self._db))
+
+    def last_program_id(self) -> int:
+        """The highest program id ever handed out (0 if none): the next program gets a larger one."""
+        with storage_errors(f"cannot read program ids from {self._path}"):
+            return programs.last_program_id(thread_connection(self._db))
+
+    def events(
+        self,
+        program_id: int | None = None,
+        since: float | None = None,
+        until: float | None = None,
+        kinds: Iterable[EventKind | str] | None = None,
+        limit: int = 100,
+    ) -> tuple[Event, ...]:
+        """Events newest first, filtered by program, time (``since <= time <= until``) and kind.
+
+        Raises:
+            ValidationError: ``limit`` below 1, a time that is not a finite number, an unknown kind.
+        """
+        with storage_errors(f"cannot read events from {self._path}"):
+            return query_events(
+                thread_connection(self._db),
+                program_id=program_id,
+                since=since,
+                until=until,
+                kinds=kinds,
+                limit=limit,
+            )
+
+    def series(
+        self, program_id: int | None, metric: str, start: float, end: float, max_points: int, now: float
+    ) -> Series:
+        """A metric over ``[start, end]``, at most ``max_points`` points, from the finest tier covering it.
+
+        Raises:
+            ValidationError: unknown metric, bad window or ``max_points < 1``.
+        """
+        with storage_errors(f"cannot read metric history from {self._path}"):
+            return read_series(
+                thread_connection(self._db),
+                program_id=program_id,
+                metric=metric,
+                start=start,
+                end=end,
+                max_points=max_points,
+                now=now,
+                retention=self._retention,
+            )
+
+    def integrity_check(self) -> str:
+        """``"ok"``, or SQLite's description of what is damaged."""
+        with storage_errors(f"cannot check {self._path}"):
+            rows = thread_connection(self._db).execute("PRAGMA integrity_check").fetchall()
+        return "; ".join(str(row[0]) for row in rows) or "ok"
