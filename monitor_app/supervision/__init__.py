@@ -1,0 +1,1 @@
+"""Starting, watching, stopping and re-attaching real processes, and the state machine that drives them."""
