@@ -1,0 +1,1 @@
+"""The engine facade: the one object the GUI, the REST API and plugins talk to."""

@@ -1,0 +1,322 @@
+"""The in-process engine: the program registry plus the supervision, sampling and storage threads.
+
+Commands validate synchronously on the caller's thread (so a dialog or an HTTP handler gets its error at
+once), update the in-memory registry, and hand the work to the worker threads as queued signals; results come
+back as snapshots. The registry in memory is authoritative and written behind to SQLite by the storage
+thread, so no caller ever waits on the disk.
+"""
+
+import logging
+import threading
+from collections.abc import Mapping
+from dataclasses import fields
+
+from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, Signal, Slot
+
+from monitor_app.core.clock import Clock, SystemClock
+from monitor_app.core.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from monitor_app.core.model import (
+    PROGRAM_METRICS,
+    SYSTEM_METRICS,
+    Event,
+    MetricsTick,
+    ProgramSpec,
+    ProgramStatus,
+    Series,
+)
+from monitor_app.core.states import (
+    PROCESS_STATES,
+    REST_STATES,
+    STARTABLE_STATES,
+    STOPPABLE_STATES,
+    Cause,
+    EventKind,
+    ProgramState,
+)
+from monitor_app.core.validation import validate_program
+from monitor_app.engine.config import EngineConfig
+from monitor_app.engine.facade import EngineFacade
+from monitor_app.storage.repository import Storage
+from monitor_app.supervision import platform as platforms
+from monitor_app.supervision.logfiles import LogFiles
+from monitor_app.supervision.machine import GracefulStop
+from monitor_app.supervision.platform import Platform
+from monitor_app.workers.sampling import SamplingWorker
+from monitor_app.workers.storage import StorageWorker
+from monitor_app.workers.supervision import SupervisionWorker
+from monitor_app.workers.threads import start_in_thread, stop_thread
+
+log = logging.getLogger(__name__)
+
+MAX_EVENTS_PER_QUERY = 10_000
+MAX_SERIES_POINTS = 10_000
+
+
+class LocalEngine(EngineFacade):
+    """Supervises, samples and remembers programs in this process.
+
+    Args:
+        config: Data dir, sampling interval, retention.
+        clock: Time source (tests may slow or speed it).
+        platform: OS specifics (tests may inject the Windows twin with fakes).
+        graceful_stop: First rung of every stop ladder (the plugin host provides it later).
+
+    Raises:
+        StorageError: the database cannot be opened or migrated (nothing is started then).
+    """
+
+    # Internal hand-offs to the worker threads (queued: the workers live elsewhere).
+    _supervise_add = Signal(object)
+    _supervise_update = Signal(object)
+    _supervise_remove = Signal(int)
+    _supervise_command = Signal(int, str, str, str)
+    _store_program = Signal(object)
+    _store_removal = Signal(int)
+    _store_event = Signal(object)
+
+    def __init__(
+        self,
+        config: EngineConfig,
+        *,
+        clock: Clock | None = None,
+        platform: Platform | None = None,
+        graceful_stop: GracefulStop | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.config = config
+        self._clock = clock or SystemClock()
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        self._storage = Storage.open(config.database_file, retention=config.retention)
+        self._logs = LogFiles(
+            config.output_log_dir, max_bytes=config.output_log_max_bytes, backups=config.output_log_backups
+        )
+        self._lock = threading.Lock()  # guards the registry against concurrent commands (GUI + HTTP)
+        self._programs: dict[int, ProgramSpec] = {p.id: p for p in self._storage.load_programs()}
+        self._next_id = max([self._storage.last_program_id(), *self._programs]) + 1
+        runtimes = self._storage.load_runtimes()
+        now = self._clock.time()
+        self._statuses: dict[int, ProgramStatus] = {
+            pid: ProgramStatus(
+                pid,
+                ProgramState.STOPPED,
+                now,
+                restarts=runtimes[pid].restarts if pid in runtimes else 0,
+                exit_code=runtimes[pid].last_exit_code if pid in runtimes else None,
+            )
+            for pid in self._programs
+        }
+        self._latest: MetricsTick | None = None
+        self._running = False
+
+        self._storage_worker = StorageWorker(self._storage, clock=self._clock, retention=config.retention)
+        self._supervision = SupervisionWorker(
+            specs=self._programs.values(),
+            runtimes=runtimes,
+            clock=self._clock,
+            platform=platform or platforms.current(),
+            logs=self._logs,
+            graceful_stop=graceful_stop,
+        )
+        self._sampling = SamplingWorker(interval_s=config.interval_s, clock=self._clock)
+        self._threads: list[QThread] = []
+        self._wire()
+
+    def _wire(self) -> None:
+        sup, smp, sto = self._supervision, self._sampling, self._storage_worker
+        # worker -> worker (stay off the GUI thread)
+        sup.event_recorded.connect(sto.add_event)
+        sup.runtime_changed.connect(sto.save_runtime)
+        sup.targets_changed.connect(smp.set_targets)
+        smp.tick_ready.connect(sto.add_tick)
+        smp.tick_ready.connect(sup.on_metrics)
+        # worker -> facade (queued into the facade's thread)
+        sup.status_changed.connect(self._on_status_changed)
+        sup.event_recorded.connect(self._on_event)
+        sup.command_failed.connect(self.command_failed)
+        sup.ready.connect(self.ready)
+        smp.tick_ready.connect(self._on_tick)
+        sto.write_failed.connect(self.storage_failed)
+        sto.write_recovered.connect(self.storage_recovered)
+        # facade -> workers
+        self._supervise_add.connect(sup.add_program)
+        self._supervise_update.connect(sup.update_program)
+        self._supervise_remove.connect(sup.remove_program)
+        self._supervise_command.connect(sup.command)
+        self._store_program.connect(sto.save_program)
+        self._store_removal.connect(sto.remove_program)
+        self._store_event.connect(sto.add_event)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self) -> None:
+        """Start the threads; supervision then re-attaches running programs and autostarts the rest."""
+        if self._running:
+            return
+        self._running = True
+        self._threads = [
+            start_in_thread(self._storage_worker, "storage"),
+            start_in_thread(self._supervision, "supervision"),
+            start_in_thread(self._sampling, "sampling"),
+        ]
+
+    def shutdown(self) -> None:
+        """Stop watching and write what is pending; managed programs keep running."""
+        if not self._running:
+            self._storage.close()
+            return
+        self._running = False
+        blocking = Qt.ConnectionType.BlockingQueuedConnection
+        QMetaObject.invokeMethod(self._supervision, "shutdown", blocking)
+        QMetaObject.invokeMethod(self._sampling, "shutdown", blocking)
+        QMetaObject.invokeMethod(self._storage_worker, "shutdown", blocking)
+        for thread in reversed(self._threads):
+            if not stop_thread(thread):
+                log.warning("thread %s did not stop in time", thread.objectName())
+        self._threads = []
+        self._storage.close()
+
+    # ------------------------------------------------------------------ queries
+
+    def programs(self) -> tuple[ProgramSpec, ...]:
+        return tuple(sorted(self._programs.values(), key=lambda p: p.id))
+
+    def program(self, program_id: int) -> ProgramSpec:
+        try:
+            return self._programs[program_id]
+        except KeyError:
+            raise NotFoundError(f"no program with id {program_id}") from None
+
+    def statuses(self) -> tuple[ProgramStatus, ...]:
+        return tuple(self._statuses[pid] for pid in sorted(self._statuses) if pid in self._programs)
+
+    def status(self, program_id: int) -> ProgramStatus:
+        self.program(program_id)
+        return self._statuses[program_id]
+
+    def latest_metrics(self) -> MetricsTick | None:
+        return self._latest
+
+    def history(self, program_id: int | None, metric: str, start: float, end: float, max_points: int) -> Series:
+        if program_id is not None:
+            self.program(program_id)
+        known = PROGRAM_METRICS if program_id is not None else SYSTEM_METRICS
+        if metric not in known:
+            raise ValidationError([FieldError("metric", f"must be one of: {', '.join(known)}")])
+        if not 1 <= max_points <= MAX_SERIES_POINTS:
+            raise ValidationError([FieldError("points", f"must be between 1 and {MAX_SERIES_POINTS}")])
+        return self._storage.series(program_id, metric, start, end, max_points, now=self._clock.time())
+
+    def events(
+        self,
+        *,
+        program_id: int | None = None,
+        since: float | None = None,
+        until: float | None = None,
+        limit: int = 100,
+    ) -> tuple[Event, ...]:
+        if not 1 <= limit <= MAX_EVENTS_PER_QUERY:
+            raise ValidationError([FieldError("limit", f"must be between 1 and {MAX_EVENTS_PER_QUERY}")])
+        return self._storage.events(program_id=program_id, since=since, until=until, limit=limit)
+
+    def log_tail(self, program_id: int, lines: int = 100) -> tuple[str, ...]:
+        self.program(program_id)
+        return self._logs.tail(program_id, lines)
+
+    # ------------------------------------------------------------------ commands
+
+    def add_program(self, spec: ProgramSpec, *, cause: Cause, actor: str) -> ProgramSpec:
+        with self._lock:
+            validated = validate_program(spec.with_id(0), existing=self._programs.values())
+            stored = validated.with_id(self._next_id)
+            self._next_id += 1
+            self._programs[stored.id] = stored
+            self._statuses[stored.id] = ProgramStatus(stored.id, ProgramState.STOPPED, self._clock.time())
+        self._store_program.emit(stored)
+        self._supervise_add.emit(stored)
+        self._record(EventKind.PROGRAM_ADDED, stored.id, cause, actor, f"program {stored.name!r} added")
+        self.program_added.emit(stored)
+        return stored
+
+    def update_program(self, program_id: int, spec: ProgramSpec, *, cause: Cause, actor: str) -> ProgramSpec:
+        with self._lock:
+            old = self.program(program_id)
+            others = (p for p in self._programs.values() if p.id != program_id)
+            stored = validate_program(spec.with_id(program_id), existing=others)
+            self._programs[program_id] = stored
+        changed = sorted(f.name for f in fields(ProgramSpec) if getattr(old, f.name) != getattr(stored, f.name))
+        self._store_program.emit(stored)
+        self._supervise_update.emit(stored)
+        running = self._statuses[program_id].state in PROCESS_STATES
+        message = f"program {stored.name!r} updated" + ("; applies at its next start" if running and changed else "")
+        self._record(EventKind.PROGRAM_UPDATED, program_id, cause, actor, message, {"changed": changed})
+        self.program_updated.emit(stored)
+        return stored
+
+    def remove_program(self, program_id: int, *, cause: Cause, actor: str) -> None:
+        with self._lock:
+            spec = self.program(program_id)
+            state = self._statuses[program_id].state
+            if state not in REST_STATES:
+                raise ConflictError(f"{spec.name} is {state.value}; stop it before removing it")
+            del self._programs[program_id]
+            del self._statuses[program_id]
+        self._supervise_remove.emit(program_id)
+        self._store_removal.emit(program_id)
+        self._record(EventKind.PROGRAM_REMOVED, program_id, cause, actor, f"program {spec.name!r} removed")
+        self.program_removed.emit(program_id)
+
+    def start_program(self, program_id: int, *, cause: Cause, actor: str) -> None:
+        self._command(program_id, "start", STARTABLE_STATES, cause, actor)
+
+    def stop_program(self, program_id: int, *, cause: Cause, actor: str) -> None:
+        self._command(program_id, "stop", STOPPABLE_STATES | {ProgramState.STOPPING}, cause, actor)
+
+    def restart_program(self, program_id: int, *, cause: Cause, actor: str) -> None:
+        self._command(program_id, "restart", STARTABLE_STATES | PROCESS_STATES, cause, actor)
+
+    def _command(self, program_id: int, verb: str, allowed: frozenset[ProgramState], cause: Cause, actor: str) -> None:
+        spec = self.program(program_id)
+        state = self._statuses[program_id].state
+        if state not in allowed:
+            raise ConflictError(f"cannot {verb} {spec.name}: it is {state.value}")
+        self._supervise_command.emit(program_id, verb, cause.value, actor)
+
+    def _record(
+        self,
+        kind: EventKind,
+        program_id: int,
+        cause: Cause,
+        actor: str,
+        message: str,
+        details: Mapping[str, object] | None = None,
+    ) -> None:
+        event = Event(
+            time=self._clock.time(),
+            kind=kind,
+            program_id=program_id,
+            cause=cause,
+            actor=actor,
+            message=message,
+            details=details or {},
+        )
+        self._store_event.emit(event)
+        self.event_recorded.emit(event)
+
+    # ------------------------------------------------------------------ from the workers
+
+    @Slot(object)
+    def _on_status_changed(self, status: ProgramStatus) -> None:
+        if status.program_id in self._programs:
+            self._statuses[status.program_id] = status
+            self.status_changed.emit(status)
+
+    @Slot(object)
+    def _on_event(self, event: Event) -> None:
+        self.event_recorded.emit(event)
+
+    @Slot(object)
+    def _on_tick(self, tick: MetricsTick) -> None:
+        self._latest = tick
+        self.metrics_ready.emit(tick)
+

@@ -1,0 +1,166 @@
+"""The storage thread: the only SQLite writer. Whatever arrives between two event-loop turns is written in
+one transaction (in practice one per sampling tick); rollups and pruning run on timers in the same thread.
+"""
+
+import logging
+from collections import deque
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from monitor_app.core.clock import Clock
+from monitor_app.core.errors import StorageError
+from monitor_app.core.model import Event, MetricsTick, ProgramRuntime, ProgramSpec
+from monitor_app.storage.repository import Retention, Storage, WriteBatch
+
+log = logging.getLogger(__name__)
+
+ROLLUP_INTERVAL_MS = 60_000
+PRUNE_INTERVAL_MS = 10 * 60_000
+RETRY_INTERVAL_MS = 5_000
+#: While writes fail (disk full…), metric ticks kept in memory for a retry; older ones are dropped first.
+MAX_PENDING_TICKS = 3600
+#: Events and settings are never dropped silently; past this many a warning is logged for each overflow.
+MAX_PENDING_RECORDS = 100_000
+
+
+class StorageWorker(QObject):
+    """Batches writes and keeps the database tidy.
+
+    Signals:
+        write_failed(str): a write did not happen; the data is kept and retried.
+        write_recovered(): writes succeed again after a failure.
+    """
+
+    write_failed = Signal(str)
+    write_recovered = Signal()
+
+    def __init__(self, storage: Storage, *, clock: Clock, retention: Retention, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._storage = storage
+        self._clock = clock
+        self._retention = retention
+        self._ticks: deque[MetricsTick] = deque(maxlen=MAX_PENDING_TICKS)
+        self._events: list[Event] = []
+        self._programs: dict[int, ProgramSpec] = {}
+        self._removed: list[int] = []
+        self._runtimes: dict[int, ProgramRuntime] = {}
+        self._last_program_id: int | None = None
+        self._flush_scheduled = False
+        self._failing = False
+        self._timers: list[QTimer] = []
+
+    @Slot()
+    def start(self) -> None:
+        for interval, slot in (
+            (ROLLUP_INTERVAL_MS, self._on_rollup),
+            (PRUNE_INTERVAL_MS, self._on_prune),
+        ):
+            timer = QTimer(self)
+            timer.timeout.connect(slot)
+            timer.start(interval)
+            self._timers.append(timer)
+        self._on_rollup()
+
+    @Slot()
+    def shutdown(self) -> None:
+        """Write what is pending and close this thread's connection (called before the thread quits)."""
+        for timer in self._timers:
+            timer.stop()
+        self.flush()
+        self._storage.close()
+
+    # ---------------------------------------------------------------- queued inputs
+
+    @Slot(object)
+    def add_tick(self, tick: MetricsTick) -> None:
+        self._ticks.append(tick)
+        self._schedule()
+
+    @Slot(object)
+    def add_event(self, event: Event) -> None:
+        self._events.append(event)
+        if len(self._events) > MAX_PENDING_RECORDS:
+            log.warning("%d events waiting to be written", len(self._events))
+        self._schedule()
+
+    @Slot(object)
+    def save_program(self, spec: ProgramSpec) -> None:
+        self._programs[spec.id] = spec
+        self._last_program_id = max(self._last_program_id or 0, spec.id)
+        self._schedule()
+
+    @Slot(int)
+    def remove_program(self, program_id: int) -> None:
+        self._programs.pop(program_id, None)
+        self._runtimes.pop(program_id, None)
+        self._removed.append(program_id)
+        self._schedule()
+
+    @Slot(object)
+    def save_runtime(self, runtime: ProgramRuntime) -> None:
+        self._runtimes[runtime.program_id] = runtime
+        self._schedule()
+
+    # ---------------------------------------------------------------- writing
+
+    def _schedule(self) -> None:
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            QTimer.singleShot(0, self, self.flush)
+
+    @Slot()
+    def flush(self) -> bool:
+        """One transaction with everything pending; on failure keep it all for the retry."""
+        self._flush_scheduled = False
+        batch = WriteBatch(
+            ticks=tuple(self._ticks),
+            events=tuple(self._events),
+            programs=tuple(self._programs.values()),
+            removed_programs=tuple(self._removed),
+            runtimes=tuple(self._runtimes.values()),
+            last_program_id=self._last_program_id,
+        )
+        if batch.is_empty():
+            return True
+        try:
+            self._storage.write(batch)
+        except StorageError as exc:
+            if not self._failing:
+                log.error("cannot write to the database, will retry: %s", exc.message)
+                self.write_failed.emit(exc.message)
+            self._failing = True
+            QTimer.singleShot(RETRY_INTERVAL_MS, self, self._retry)
+            return False
+        self._ticks.clear()
+        self._events.clear()
+        self._programs.clear()
+        self._removed.clear()
+        self._runtimes.clear()
+        self._last_program_id = None
+        if self._failing:
+            self._failing = False
+            log.info("database writes work again")
+            self.write_recovered.emit()
+        return True
+
+    @Slot()
+    def _retry(self) -> None:
+        if self._failing:
+            self.flush()
+
+    @Slot()
+    def _on_rollup(self) -> None:
+        try:
+            self._storage.rollup(self._clock.time())
+        except StorageError as exc:
+            log.warning("rollup postponed: %s", exc.message)
+
+    @Slot()
+    def _on_prune(self) -> None:
+        try:
+            removed = self._storage.prune(self._clock.time(), self._retention)
+        except StorageError as exc:
+            log.warning("pruning postponed: %s", exc.message)
+            return
+        if removed:
+            log.debug("pruned %d old samples", removed)
