@@ -9,7 +9,6 @@ over the run is printed).
 """
 
 import argparse
-import os
 import signal
 import subprocess
 import sys

@@ -22,7 +22,6 @@ from monitor_app.core.model import (
     ProgramRuntime,
     ProgramSample,
     ProgramSpec,
-    ProgramStatus,
 )
 from monitor_app.core.states import REST_STATES, Cause, EventKind
 from monitor_app.supervision.launcher import LaunchedProcess, ProcessLauncher

@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -17,6 +16,7 @@ import psutil
 import pytest
 
 from monitor_app.core.model import ProcessIdentity
+from tests.helpers.processes import wait_for
 
 #: Lifetime cap of every child, in case a test run dies without tearing down.
 CHILD_LIFETIME_S = 60
@@ -137,14 +137,7 @@ def spawn() -> Iterator[Spawner]:
 
 def wait_until(condition: Callable[[], object], timeout: float = 3.0, interval: float = 0.02) -> object:
     """Poll ``condition`` until it returns something truthy (returned) or fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if result:
-            return result
-        if time.monotonic() >= deadline:
-            pytest.fail(f"condition not met within {timeout} s (last result: {result!r})")
-        time.sleep(interval)
+    return wait_for(condition, timeout=timeout, interval=interval)
 
 
 class ManualClock:

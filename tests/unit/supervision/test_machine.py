@@ -5,7 +5,14 @@ from dataclasses import dataclass, field
 import pytest
 
 from monitor_app.core.errors import ConflictError, LaunchError
-from monitor_app.core.model import Event, ProcessIdentity, ProgramRuntime, ProgramSample, ProgramSpec, ProgramStatus
+from monitor_app.core.model import (
+    Event,
+    ProcessIdentity,
+    ProgramRuntime,
+    ProgramSample,
+    ProgramSpec,
+    ProgramStatus,
+)
 from monitor_app.core.states import Cause, EventKind, ProgramState, RestartPolicy
 from monitor_app.supervision.machine import KILL_CONFIRM_SECONDS, ProgramSupervisor
 from tests.helpers.fakes import FakeClock

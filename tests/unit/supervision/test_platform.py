@@ -7,11 +7,10 @@ import sys
 
 import pytest
 
-from tests.helpers.processes import alive, wait_for
-
 from monitor_app.core.model import ProgramSpec
 from monitor_app.supervision.platform import windows
 from monitor_app.supervision.platform.windows import WindowsPlatform
+from tests.helpers.processes import alive, wait_for
 
 posix_only = pytest.mark.skipif(os.name == "nt", reason="POSIX branch")
 
