@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from monitor_app import __version__
+from monitor_app.settings.schema import MAX_INTERVAL_S, MIN_INTERVAL_S
 
 DEFAULT_API_HOST = "127.0.0.1"
 DEFAULT_API_PORT = 8080
-MAX_INTERVAL_S = 3600.0
-MIN_INTERVAL_S = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +25,9 @@ class Options:
     api_host: str
     api_port: int
     log_level: str
-    interval_s: float
+    interval_s: float | None  # None: not given, the user's saved setting (or 1 s) applies
+    self_test: bool = False
+    self_test_child: bool = False
 
 
 def parse_options(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> Options:
@@ -78,9 +79,16 @@ def parse_options(argv: Sequence[str], environ: Mapping[str, str] | None = None)
         "--interval",
         dest="interval_s",
         type=_interval,
-        default=_env_value(env, ("MONITOR_INTERVAL",), _interval, 1.0, parser),
-        help="seconds between two measurements (env MONITOR_INTERVAL; default 1)",
+        default=_env_value(env, ("MONITOR_INTERVAL",), _interval, None, parser),
+        help="seconds between two measurements (env MONITOR_INTERVAL; default: the saved setting, else 1)",
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="start the whole app offscreen on a temporary data dir, run a short program, check that it is "
+        "measured, stored and shown, then exit (0 = all good)",
+    )
+    parser.add_argument("--self-test-child", action="store_true", help=argparse.SUPPRESS)
     ns = parser.parse_args(list(argv))
     return Options(
         headless=ns.headless,
@@ -90,6 +98,8 @@ def parse_options(argv: Sequence[str], environ: Mapping[str, str] | None = None)
         api_port=ns.api_port,
         log_level=ns.log_level,
         interval_s=ns.interval_s,
+        self_test=ns.self_test,
+        self_test_child=ns.self_test_child,
     )
 
 

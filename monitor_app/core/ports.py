@@ -48,6 +48,10 @@ class EngineQueries(Protocol):
         """The last lines a program wrote to stdout/stderr."""
         ...
 
+    def output_log_path(self, program_id: int) -> str:
+        """Where the program's captured output is written (for "open log")."""
+        ...
+
 
 class EngineCommands(Protocol):
     def add_program(self, spec: ProgramSpec, *, cause: Cause, actor: str) -> ProgramSpec:

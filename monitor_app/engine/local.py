@@ -35,8 +35,9 @@ from monitor_app.core.states import (
 )
 from monitor_app.core.validation import validate_program
 from monitor_app.engine.config import EngineConfig
+from monitor_app.settings.schema import MAX_INTERVAL_S, MIN_INTERVAL_S
 from monitor_app.engine.facade import EngineFacade
-from monitor_app.storage.repository import Storage
+from monitor_app.storage.repository import Retention, Storage
 from monitor_app.supervision import platform as platforms
 from monitor_app.supervision.logfiles import LogFiles
 from monitor_app.supervision.machine import GracefulStop
@@ -73,6 +74,7 @@ class LocalEngine(EngineFacade):
     _store_program = Signal(object)
     _store_removal = Signal(int)
     _store_event = Signal(object)
+    _sampling_interval = Signal(float)
 
     def __init__(
         self,
@@ -107,9 +109,10 @@ class LocalEngine(EngineFacade):
             for pid in self._programs
         }
         self._latest: MetricsTick | None = None
+        self._interval_s = config.interval_s
         self._running = False
 
-        self._storage_worker = StorageWorker(self._storage, clock=self._clock, retention=config.retention)
+        self._storage_worker = StorageWorker(self._storage, clock=self._clock)
         self._supervision = SupervisionWorker(
             specs=self._programs.values(),
             runtimes=runtimes,
@@ -146,6 +149,7 @@ class LocalEngine(EngineFacade):
         self._store_program.connect(sto.save_program)
         self._store_removal.connect(sto.remove_program)
         self._store_event.connect(sto.add_event)
+        self._sampling_interval.connect(smp.set_interval)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -222,6 +226,33 @@ class LocalEngine(EngineFacade):
     def log_tail(self, program_id: int, lines: int = 100) -> tuple[str, ...]:
         self.program(program_id)
         return self._logs.tail(program_id, lines)
+
+    def output_log_path(self, program_id: int) -> str:
+        self.program(program_id)
+        return str(self._logs.path(program_id))
+
+    @property
+    def sampling_interval(self) -> float:
+        return self._interval_s
+
+    @property
+    def retention(self) -> Retention:
+        return self._storage.retention
+
+    # ------------------------------------------------------------------ settings
+
+    def set_sampling_interval(self, seconds: float) -> None:
+        """Measure every ``seconds`` from now on (the user changed the setting)."""
+        if not MIN_INTERVAL_S <= seconds <= MAX_INTERVAL_S:
+            raise ValidationError(
+                [FieldError("interval_s", f"must be between {MIN_INTERVAL_S:g} and {MAX_INTERVAL_S:g} seconds")]
+            )
+        self._interval_s = seconds
+        self._sampling_interval.emit(float(seconds))
+
+    def set_retention(self, retention: Retention) -> None:
+        """Keep history this long from now on; the next prune applies it."""
+        self._storage.retention = retention
 
     # ------------------------------------------------------------------ commands
 

@@ -82,6 +82,11 @@ class Storage:
     def retention(self) -> Retention:
         return self._retention
 
+    @retention.setter
+    def retention(self, retention: Retention) -> None:
+        """A new policy (the user changed it): series reads and the next prune follow it."""
+        self._retention = retention
+
     def close(self) -> None:
         """Close the calling thread's connection (other threads' connections close when those threads end)."""
         with storage_errors(f"cannot close {self._path}"):

@@ -48,6 +48,12 @@ class SamplingWorker(QObject):
         if self._timer is not None:
             self._timer.stop()
 
+    @Slot(float)
+    def set_interval(self, interval_s: float) -> None:
+        self._interval_ms = max(10, int(interval_s * 1000))
+        if self._timer is not None:
+            self._timer.start(self._interval_ms)
+
     @Slot(object)
     def set_targets(self, targets: Mapping[int, ProcessIdentity]) -> None:
         self._pending_targets = dict(targets)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from monitor_app.core.clock import Clock
 from monitor_app.core.errors import StorageError
 from monitor_app.core.model import Event, MetricsTick, ProgramRuntime, ProgramSpec
-from monitor_app.storage.repository import Retention, Storage, WriteBatch
+from monitor_app.storage.repository import Storage, WriteBatch
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +34,10 @@ class StorageWorker(QObject):
     write_failed = Signal(str)
     write_recovered = Signal()
 
-    def __init__(self, storage: Storage, *, clock: Clock, retention: Retention, parent: QObject | None = None) -> None:
+    def __init__(self, storage: Storage, *, clock: Clock, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._storage = storage
         self._clock = clock
-        self._retention = retention
         self._ticks: deque[MetricsTick] = deque(maxlen=MAX_PENDING_TICKS)
         self._events: list[Event] = []
         self._programs: dict[int, ProgramSpec] = {}
@@ -158,7 +157,7 @@ class StorageWorker(QObject):
     @Slot()
     def _on_prune(self) -> None:
         try:
-            removed = self._storage.prune(self._clock.time(), self._retention)
+            removed = self._storage.prune(self._clock.time(), self._storage.retention)
         except StorageError as exc:
             log.warning("pruning postponed: %s", exc.message)
             return

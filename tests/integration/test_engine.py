@@ -2,7 +2,6 @@
 
 import sys
 import time
-from pathlib import Path
 
 import psutil
 import pytest
@@ -10,36 +9,10 @@ import pytest
 from monitor_app.core.errors import ConflictError, NotFoundError, ValidationError
 from monitor_app.core.model import ProgramSpec
 from monitor_app.core.states import Cause, EventKind, ProgramState, RestartPolicy
-from monitor_app.engine.config import EngineConfig
 from monitor_app.engine.local import LocalEngine
 from tests.helpers.processes import alive, child_args
 
 S = ProgramState
-
-
-@pytest.fixture
-def engines(qtbot, tmp_path: Path):
-    """Builds engines on one data dir; at the end shuts them down and kills what they launched."""
-    made: list[LocalEngine] = []
-    pids: set[int] = set()
-
-    def make() -> LocalEngine:
-        engine = LocalEngine(EngineConfig(data_dir=tmp_path / "data", interval_s=0.1))
-        engine.status_changed.connect(lambda s: s.pid and pids.add(s.pid))
-        with qtbot.waitSignal(engine.ready, timeout=10_000):
-            engine.start()
-        made.append(engine)
-        return engine
-
-    yield make
-    for engine in made:
-        engine.shutdown()
-    for pid in pids:
-        try:
-            for process in [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]:
-                process.kill()
-        except psutil.Error:
-            pass
 
 
 def program(name: str, *options: str, **kw) -> ProgramSpec:

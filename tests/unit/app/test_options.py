@@ -11,7 +11,7 @@ def test_options_defaults() -> None:
     options = parse_options([], {})
     assert (options.headless, options.data_dir, options.database_path) == (False, None, None)
     assert (options.api_host, options.api_port) == (DEFAULT_API_HOST, DEFAULT_API_PORT)
-    assert (options.log_level, options.interval_s) == ("INFO", 1.0)
+    assert (options.log_level, options.interval_s) == ("INFO", None)
 
 
 def test_options_come_from_the_environment_including_the_web_versions_names() -> None:

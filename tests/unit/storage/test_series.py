@@ -158,6 +158,7 @@ def two_hours(program: Storage) -> Storage:
     [
         (0.5 * DAY, "raw", 10.0),
         (1 * DAY, "raw", 10.0),
+        (1 * DAY + 60, "raw", 10.0),  # "the last 24 h", computed a moment before the query
         (1.5 * DAY, "1m", 60.0),
         (30 * DAY, "1m", 60.0),
         (60 * DAY, "1h", 3600.0),
