@@ -1,0 +1,210 @@
+"""Settings: sampling interval, start with the OS, language, theme, history retention, the data folder.
+
+Ranges and choices come from the settings schema (``settings.FIELDS``), so the dialog cannot offer a value
+the store would refuse; the schema's validation still has the last word and its messages appear inline.
+"""
+
+from PySide6.QtCore import QEvent, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from monitor_app.core.errors import ValidationError
+from monitor_app.settings import FIELDS, Settings
+
+ERROR_STYLE = "color: #c9362c;"
+#: Language names are shown in their own language, so anyone can find theirs.
+LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
+
+
+class SettingsDialog(QDialog):
+    """Edits a ``Settings``; ``result_settings`` holds the accepted, validated value.
+
+    Args:
+        settings: Current values.
+        data_dir: Shown read-only, with a button to open it.
+        autostart_where: Where the "start with the OS" entry lives (shown as a hint).
+        interval_locked: The interval comes from the command line or environment and cannot be changed here.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        data_dir: str,
+        autostart_where: str = "",
+        interval_locked: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._settings = settings
+        self._data_dir = data_dir
+        self._autostart_where = autostart_where
+        self.result_settings: Settings | None = None
+        self._errors: dict[str, QLabel] = {}
+
+        self.interval = self._number_box("interval_s", settings.interval_s, decimals=2)
+        self.interval.setEnabled(not interval_locked)
+        self.interval_locked_note = QLabel()
+        self.interval_locked_note.setVisible(interval_locked)
+        self.start_with_os = QCheckBox()
+        self.start_with_os.setChecked(settings.start_with_os)
+        self.autostart_hint = QLabel()
+        self.autostart_hint.setWordWrap(True)
+        self.autostart_hint.setStyleSheet("color: palette(mid);")
+        self.language = QComboBox()
+        for code in FIELDS["language"].choices or ():
+            self.language.addItem(LANGUAGE_NAMES.get(code, ""), code)
+        self.language.setCurrentIndex(self.language.findData(settings.language))
+        self.theme = QComboBox()
+        for code in FIELDS["theme"].choices or ():
+            self.theme.addItem("", code)
+        self.theme.setCurrentIndex(self.theme.findData(settings.theme))
+        self.raw_hours = self._number_box("retention_raw_hours", settings.retention_raw_hours, decimals=1)
+        self.minute_days = self._number_box("retention_minute_days", settings.retention_minute_days, decimals=1)
+        self.hour_days = self._number_box("retention_hour_days", settings.retention_hour_days, decimals=0)
+        self.data_dir = QLineEdit(data_dir)
+        self.data_dir.setReadOnly(True)
+        self.open_data_dir = QPushButton()
+        self.open_data_dir.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(self._data_dir)))
+        self.form_error = QLabel()
+        self.form_error.setStyleSheet(ERROR_STYLE)
+        self.form_error.setWordWrap(True)
+        self.form_error.hide()
+
+        self.general = QGroupBox()
+        general = QFormLayout(self.general)
+        self._labels: dict[str, QLabel] = {name: QLabel() for name in ("interval_s", "language", "theme", "data_dir")}
+        general.addRow(self._labels["interval_s"], self._with_error("interval_s", self.interval))
+        general.addRow("", self.interval_locked_note)
+        general.addRow("", self.start_with_os)
+        general.addRow("", self.autostart_hint)
+        general.addRow(self._labels["language"], self._with_error("language", self.language))
+        general.addRow(self._labels["theme"], self._with_error("theme", self.theme))
+        data_row = QHBoxLayout()
+        data_row.addWidget(self.data_dir, 1)
+        data_row.addWidget(self.open_data_dir)
+        data_box = QWidget()
+        data_box.setLayout(data_row)
+        data_row.setContentsMargins(0, 0, 0, 0)
+        general.addRow(self._labels["data_dir"], data_box)
+
+        self.history = QGroupBox()
+        history = QFormLayout(self.history)
+        for name in ("retention_raw_hours", "retention_minute_days", "retention_hour_days"):
+            self._labels[name] = QLabel()
+        history.addRow(self._labels["retention_raw_hours"], self._with_error("retention_raw_hours", self.raw_hours))
+        history.addRow(
+            self._labels["retention_minute_days"], self._with_error("retention_minute_days", self.minute_days)
+        )
+        history.addRow(self._labels["retention_hour_days"], self._with_error("retention_hour_days", self.hour_days))
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._on_accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.general)
+        layout.addWidget(self.history)
+        layout.addWidget(self.form_error)
+        layout.addWidget(self.buttons)
+        self._retranslate()
+
+    def _number_box(self, field: str, value: float, *, decimals: int) -> QDoubleSpinBox:
+        info = FIELDS[field]
+        box = QDoubleSpinBox()
+        box.setDecimals(decimals)
+        minimum = info.minimum if info.minimum is not None else 0.0
+        if info.exclusive_minimum:
+            minimum += 10 ** -decimals
+        box.setRange(minimum, info.maximum if info.maximum is not None else 1e9)
+        box.setValue(value)
+        box.setToolTip(info.description)
+        return box
+
+    def _with_error(self, field: str, widget: QWidget) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(widget)
+        error = QLabel()
+        error.setStyleSheet(ERROR_STYLE)
+        error.setWordWrap(True)
+        error.hide()
+        layout.addWidget(error)
+        self._errors[field] = error
+        return box
+
+    def values(self) -> dict[str, object]:
+        return {
+            "interval_s": self.interval.value(),
+            "start_with_os": self.start_with_os.isChecked(),
+            "language": self.language.currentData(),
+            "theme": self.theme.currentData(),
+            "retention_raw_hours": self.raw_hours.value(),
+            "retention_minute_days": self.minute_days.value(),
+            "retention_hour_days": self.hour_days.value(),
+        }
+
+    @Slot()
+    def _on_accept(self) -> None:
+        for label in self._errors.values():
+            label.hide()
+        self.form_error.hide()
+        try:
+            self.result_settings = self._settings.replace(**self.values())
+        except ValidationError as exc:
+            leftovers = []
+            for error in exc.errors:
+                label = self._errors.get(error.field)
+                if label is None:
+                    leftovers.append(error.message)
+                    continue
+                label.setText(error.message)
+                label.show()
+            if leftovers:
+                self.form_error.setText("\n".join(leftovers))
+                self.form_error.show()
+            return
+        self.accept()
+
+    def _retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Settings"))
+        self.general.setTitle(self.tr("General"))
+        self.history.setTitle(self.tr("History"))
+        self._labels["interval_s"].setText(self.tr("Measure every"))
+        self._labels["language"].setText(self.tr("Language"))
+        self._labels["theme"].setText(self.tr("Theme"))
+        self._labels["data_dir"].setText(self.tr("Data folder"))
+        self._labels["retention_raw_hours"].setText(self.tr("Keep every sample for"))
+        self._labels["retention_minute_days"].setText(self.tr("Keep 1-minute averages for"))
+        self._labels["retention_hour_days"].setText(self.tr("Keep hourly averages for"))
+        self.interval.setSuffix(self.tr(" s"))
+        self.raw_hours.setSuffix(self.tr(" h"))
+        self.minute_days.setSuffix(self.tr(" days"))
+        self.hour_days.setSuffix(self.tr(" days"))
+        self.interval_locked_note.setText(self.tr("Set on the command line or by MONITOR_INTERVAL"))
+        self.start_with_os.setText(self.tr("Start monitor_app when I sign in"))
+        self.autostart_hint.setText(self._autostart_where)
+        self.open_data_dir.setText(self.tr("Open"))
+        self.language.setItemText(self.language.findData("system"), self.tr("Follow the system"))
+        themes = {"system": self.tr("Follow the system"), "light": self.tr("Light"), "dark": self.tr("Dark")}
+        for index in range(self.theme.count()):
+            self.theme.setItemText(index, themes.get(self.theme.itemData(index), self.theme.itemData(index)))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
