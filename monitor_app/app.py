@@ -1,9 +1,11 @@
-"""Composition root: reads the options, sets up logging, builds the engine, runs until asked to stop."""
+"""Composition root: reads the options, sets up logging, then runs the desktop app, the headless engine or the
+self-test until asked to stop."""
 
 import logging
 import signal
 import socket
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,29 +13,36 @@ from PySide6.QtCore import QCoreApplication, QLockFile, QSocketNotifier, QStanda
 
 from monitor_app import APP_NAME, __version__
 from monitor_app.core.errors import StorageError
-from monitor_app.engine.config import EngineConfig
+from monitor_app.engine.config import DEFAULT_INTERVAL_S, EngineConfig
 from monitor_app.engine.local import LocalEngine
+from monitor_app.instance import REPLY_HEADLESS, InstanceServer, ask_running_instance
 from monitor_app.log import setup_logging
 from monitor_app.options import Options, parse_options
 
 log = logging.getLogger("monitor_app")
 
 EXIT_OK = 0
+EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_ALREADY_RUNNING = 3
 EXIT_STORAGE = 4
 LOCK_FILE_NAME = "monitor_app.lock"
+#: How long the self-test's own short-lived program runs.
+SELF_TEST_CHILD_SECONDS = 5.0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_options(sys.argv[1:] if argv is None else argv)
-    if not options.headless:
-        print(
-            "monitor_app: the desktop window is not part of this build yet; run with --headless.",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    return run_headless(options)
+    if options.self_test_child:
+        time.sleep(SELF_TEST_CHILD_SECONDS)  # the program the self-test supervises: alive a while, then done
+        return EXIT_OK
+    if options.self_test:
+        from monitor_app.selftest import run_self_test
+
+        return run_self_test(options)
+    if options.headless:
+        return run_headless(options)
+    return run_desktop(options)
 
 
 def default_data_dir() -> Path:
@@ -44,22 +53,40 @@ def default_data_dir() -> Path:
     return Path(location) if location else Path.home() / f".{APP_NAME}"
 
 
-def run_headless(options: Options) -> int:
-    """Run the engine with no window until SIGINT/SIGTERM (Ctrl+C / Ctrl+Break); programs keep running."""
-    app = QCoreApplication([sys.argv[0] if sys.argv else APP_NAME])
+def _prepare(app: QCoreApplication, options: Options) -> tuple[Path, Path | None]:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     data_dir = (options.data_dir or default_data_dir()).expanduser().resolve()
     log_file = setup_logging(options.log_level, data_dir / "logs")
+    return data_dir, log_file
 
+
+def _lock(data_dir: Path) -> tuple[QLockFile, str | None]:
+    """The data dir's lock, or None and who holds it."""
+    data_dir.mkdir(parents=True, exist_ok=True)
     lock = QLockFile(str(data_dir / LOCK_FILE_NAME))
     lock.setStaleLockTime(0)  # a lock whose process is gone is stale at once (Qt checks the pid)
-    if not lock.tryLock(200):
-        pid, host, *_ = lock.getLockInfo()  # PySide6 returns (pid, hostname, appname)
-        log.error("another monitor_app (pid %s on %s) is already running with data dir %s", pid, host, data_dir)
-        return EXIT_ALREADY_RUNNING
+    if lock.tryLock(200):
+        return lock, None
+    pid, host, *_ = lock.getLockInfo()  # PySide6 returns (pid, hostname, appname)
+    return lock, f"pid {pid} on {host}"
 
-    config = EngineConfig(data_dir=data_dir, interval_s=options.interval_s, database_path=options.database_path)
+
+def run_headless(options: Options) -> int:
+    """Run the engine with no window until SIGINT/SIGTERM (Ctrl+C / Ctrl+Break); programs keep running."""
+    app = QCoreApplication([sys.argv[0] if sys.argv else APP_NAME])
+    data_dir, log_file = _prepare(app, options)
+    lock, holder = _lock(data_dir)
+    if holder is not None:
+        log.error("another monitor_app (%s) is already running with data dir %s", holder, data_dir)
+        return EXIT_ALREADY_RUNNING
+    server = InstanceServer(data_dir, headless=True)
+    server.listen()
+    config = EngineConfig(
+        data_dir=data_dir,
+        interval_s=options.interval_s or DEFAULT_INTERVAL_S,
+        database_path=options.database_path,
+    )
     try:
         engine = LocalEngine(config)
     except StorageError as exc:
@@ -67,7 +94,7 @@ def run_headless(options: Options) -> int:
         lock.unlock()
         return EXIT_STORAGE
 
-    stopper = _QuitOnSignal(app)
+    stopper = QuitOnSignal(app)
     engine.ready.connect(lambda: _log_ready(engine))
     engine.storage_failed.connect(lambda message: log.error("database write failed (kept in memory): %s", message))
     log.info(
@@ -75,12 +102,71 @@ def run_headless(options: Options) -> int:
         __version__,
         data_dir,
         log_file,
-        options.interval_s,
+        config.interval_s,
     )
     engine.start()
     app.exec()
     log.info("stopping (%s); managed programs keep running", stopper.received or "quit")
     engine.shutdown()
+    server.close()
+    stopper.close()
+    lock.unlock()
+    return EXIT_OK
+
+
+def run_desktop(options: Options) -> int:
+    """The window (and tray); a second launch brings the first window forward instead."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from monitor_app.desktop import DesktopApp
+
+    app = QApplication([sys.argv[0] if sys.argv else APP_NAME])
+    data_dir, log_file = _prepare(app, options)
+    reply = ask_running_instance(data_dir)
+    if reply is not None:
+        if reply == REPLY_HEADLESS:
+            QMessageBox.information(
+                None,
+                APP_NAME,
+                QCoreApplication.translate(
+                    "App", "monitor_app is already running in the background (headless) with this data folder:\n%1"
+                ).replace("%1", str(data_dir)),
+            )
+            return EXIT_ALREADY_RUNNING
+        log.info("monitor_app is already running; brought its window forward")
+        return EXIT_OK
+    lock, holder = _lock(data_dir)
+    if holder is not None:
+        QMessageBox.critical(
+            None,
+            APP_NAME,
+            QCoreApplication.translate("App", "Another monitor_app (%1) is using this data folder:\n%2")
+            .replace("%1", holder)
+            .replace("%2", str(data_dir)),
+        )
+        return EXIT_ALREADY_RUNNING
+    server = InstanceServer(data_dir, headless=False)
+    server.listen()
+    try:
+        desktop = DesktopApp(app, options, data_dir)
+    except StorageError as exc:
+        log.error("cannot open the database: %s", exc.message)
+        QMessageBox.critical(
+            None,
+            APP_NAME,
+            QCoreApplication.translate("App", "Cannot open the database:\n%1").replace("%1", exc.message),
+        )
+        lock.unlock()
+        return EXIT_STORAGE
+    server.activation_requested.connect(desktop.window.bring_to_front)
+    server.activation_requested.connect(lambda: log.info("another launch asked for the window; showing it"))
+    stopper = QuitOnSignal(app)
+    log.info("monitor_app %s; data dir %s; log %s", __version__, data_dir, log_file)
+    desktop.start()
+    app.exec()
+    log.info("closing (%s); managed programs keep running", stopper.received or "quit")
+    desktop.shutdown()
+    server.close()
     stopper.close()
     lock.unlock()
     return EXIT_OK
@@ -92,7 +178,7 @@ def _log_ready(engine: LocalEngine) -> None:
     log.info("ready: %d program(s), %d running", len(statuses), running)
 
 
-class _QuitOnSignal:
+class QuitOnSignal:
     """Quits the Qt event loop on SIGINT/SIGTERM (and SIGBREAK on Windows).
 
     Python runs signal handlers only between bytecodes, and a Qt event loop blocked in C++ runs none; the

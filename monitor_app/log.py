@@ -2,6 +2,7 @@
 
 import logging
 import logging.handlers
+import sys
 from pathlib import Path
 
 LOG_FILE_MAX_BYTES = 5 * 1024 * 1024
@@ -15,9 +16,10 @@ def setup_logging(level: str, log_dir: Path | None) -> Path | None:
     root.setLevel(level)
     for handler in list(root.handlers):
         root.removeHandler(handler)
-    console = logging.StreamHandler()
-    console.setFormatter(logging.Formatter(FORMAT))
-    root.addHandler(console)
+    if sys.stderr is not None:  # a windowed bundle on Windows has no console at all
+        console = logging.StreamHandler()
+        console.setFormatter(logging.Formatter(FORMAT))
+        root.addHandler(console)
     if log_dir is None:
         return None
     path = log_dir / "monitor_app.log"

@@ -1,0 +1,194 @@
+"""The desktop app put together: settings, translations, theme, engine, window, tray, second-launch handling.
+
+Composition only (like app.py): every piece is built elsewhere; this module connects them and applies the
+user's settings when they change.
+"""
+
+import getpass
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Slot
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
+
+from monitor_app.core.errors import MonitorError
+from monitor_app.engine.config import EngineConfig
+from monitor_app.engine.local import LocalEngine
+from monitor_app.options import Options
+from monitor_app.resources import translations_dir
+from monitor_app.settings import (
+    SETTINGS_FILE_NAME,
+    Autostart,
+    Settings,
+    SettingsStore,
+    current_app_command,
+    current_autostart,
+    mirror_start_with_os,
+)
+from monitor_app.storage.repository import Retention
+from monitor_app.ui.background import BackgroundTasks
+from monitor_app.ui.i18n import Translations
+from monitor_app.ui.icons import app_icon
+from monitor_app.ui.main_window import MainWindow
+from monitor_app.ui.program_commands import ProgramCommands
+from monitor_app.ui.settings_dialog import SettingsDialog
+from monitor_app.ui.theme import apply_theme
+from monitor_app.ui.tray_icon import TrayIcon
+
+log = logging.getLogger(__name__)
+
+WINDOW_STATE_FILE = "window.ini"
+
+
+def retention_of(settings: Settings) -> Retention:
+    return Retention(raw=settings.retention_raw_s, minute=settings.retention_minute_s, hour=settings.retention_hour_s)
+
+
+def current_actor() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name available
+        return "desktop user"
+
+
+class DesktopApp(QObject):
+    """Owns the window, the tray and the in-process engine of one desktop session.
+
+    Raises:
+        StorageError: the database cannot be opened (from the engine).
+    """
+
+    def __init__(
+        self,
+        app: QApplication,
+        options: Options,
+        data_dir: Path,
+        *,
+        tray: bool = True,
+        autostart: Autostart | None = None,
+    ) -> None:
+        super().__init__()
+        self.app = app
+        self.data_dir = data_dir
+        self.options = options
+        self.store = SettingsStore(data_dir / SETTINGS_FILE_NAME)
+        self.autostart = autostart or current_autostart()
+        self.settings = mirror_start_with_os(self.store.load(), self.autostart)
+        self.translations = Translations(app, translations_dir())
+        self.translations.apply(self.settings.language)
+        apply_theme(app, self.settings.theme)
+        app.setWindowIcon(app_icon())
+
+        self.engine = LocalEngine(
+            EngineConfig(
+                data_dir=data_dir,
+                interval_s=options.interval_s or self.settings.interval_s,
+                database_path=options.database_path,
+                retention=retention_of(self.settings),
+            )
+        )
+        self.tasks = BackgroundTasks(self)
+        self.commands = ProgramCommands(self.engine, current_actor())
+        self.window = MainWindow(self.engine, tasks=self.tasks, commands=self.commands)
+        self.window_state = QSettings(str(data_dir / WINDOW_STATE_FILE), QSettings.Format.IniFormat)
+        self.window.restore_state(self.window_state)
+        self.window.settings_requested.connect(self.open_settings)
+        self.window.quit_requested.connect(self.quit)
+        self.window.hidden_to_tray.connect(self._on_hidden_to_tray)
+
+        self.tray: TrayIcon | None = None
+        if tray and QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = TrayIcon(self.engine, self)
+            self.tray.show_requested.connect(self.window.bring_to_front)
+            self.tray.quit_requested.connect(self.quit)
+            self.tray.command_requested.connect(self._on_tray_command)
+            self.window.hide_to_tray = True
+            app.setQuitOnLastWindowClosed(False)
+
+    def start(self) -> None:
+        self.window.show()
+        if self.tray is not None:
+            self.tray.show()
+        self.engine.start()
+
+    @Slot()
+    def quit(self) -> None:
+        """Leave the app; managed programs keep running."""
+        if self.tray is not None:
+            self.tray.hide()
+        self.app.quit()
+
+    def shutdown(self) -> None:
+        """After the event loop ends (whatever ended it): remember the window, let reads finish, stop the engine."""
+        self.window.save_state(self.window_state)
+        self.window_state.sync()
+        self.tasks.wait_for_done()
+        self.engine.shutdown()
+
+    # ------------------------------------------------------------------ settings
+
+    @Slot()
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(
+            self.settings,
+            data_dir=str(self.data_dir),
+            autostart_where=self.autostart.describe(),
+            interval_locked=self.options.interval_s is not None,
+            parent=self.window,
+        )
+        if dialog.exec() and dialog.result_settings is not None:
+            self.apply_settings(dialog.result_settings)
+
+    def apply_settings(self, new: Settings) -> None:
+        """Save ``new`` and put each change into effect at once (no restart needed)."""
+        old = self.settings
+        problems: list[str] = []
+        if new.start_with_os != old.start_with_os:
+            try:
+                if new.start_with_os:
+                    self.autostart.enable(current_app_command())
+                else:
+                    self.autostart.disable()
+            except MonitorError as exc:
+                problems.append(exc.message)
+                new = new.replace(start_with_os=old.start_with_os)
+        try:
+            self.store.save(new)
+        except MonitorError as exc:
+            problems.append(exc.message)
+        self.settings = new
+        if new.interval_s != old.interval_s and self.options.interval_s is None:
+            self.engine.set_sampling_interval(new.interval_s)
+        if retention_of(new) != retention_of(old):
+            self.engine.set_retention(retention_of(new))
+        if new.language != old.language:
+            self.translations.apply(new.language)
+        if new.theme != old.theme:
+            apply_theme(self.app, new.theme)
+        if problems:
+            QMessageBox.warning(self.window, QCoreApplication.translate("DesktopApp", "Settings"), "\n".join(problems))
+
+    # ------------------------------------------------------------------ tray
+
+    @Slot(int, str)
+    def _on_tray_command(self, program_id: int, verb: str) -> None:
+        problems = self.commands.run(verb, [program_id])
+        if problems:
+            self.window.show_status_message("; ".join(problems))
+
+    @Slot()
+    def _on_hidden_to_tray(self) -> None:
+        if self.settings.close_to_tray_hint_shown or self.tray is None:
+            return
+        self.tray.showMessage(
+            QCoreApplication.translate("DesktopApp", "monitor_app is still running"),
+            QCoreApplication.translate("DesktopApp", "Your programs keep running. Open monitor_app from the tray icon; quit it from its menu."),
+            QSystemTrayIcon.MessageIcon.Information,
+            8000,
+        )
+        new = self.settings.replace(close_to_tray_hint_shown=True)
+        try:
+            self.store.save(new)
+        except MonitorError as exc:
+            log.warning("cannot save settings: %s", exc.message)
+        self.settings = new
