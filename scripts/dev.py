@@ -30,6 +30,7 @@ def main(argv: list[str]) -> int:
     if rest[:1] == ["--"]:
         rest = rest[1:]
     python = ensure_venv(extras="test" if command == "test" else None)
+    subprocess.check_call([python, str(ROOT / "scripts" / "build_translations.py")], cwd=ROOT)
     env = dict(os.environ)
     if command == "test":
         env.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -2,10 +2,20 @@
 
 import logging
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _translations_built() -> None:
+    """The .qm files are build products: make them from the .ts sources, as the build does."""
+    subprocess.check_call([sys.executable, str(ROOT / "scripts" / "build_translations.py")], cwd=ROOT)
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,956 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ko">
+<context>
+    <name>App</name>
+    <message>
+        <source>monitor_app is already running in the background (headless) with this data folder:
+%1</source>
+        <translation>monitor_app이 이 데이터 폴더로 이미 백그라운드(헤드리스)에서 실행 중입니다:
+%1</translation>
+    </message>
+    <message>
+        <source>Another monitor_app (%1) is using this data folder:
+%2</source>
+        <translation>다른 monitor_app(%1)이 이 데이터 폴더를 사용 중입니다:
+%2</translation>
+    </message>
+    <message>
+        <source>Cannot open the database:
+%1</source>
+        <translation>데이터베이스를 열 수 없습니다:
+%1</translation>
+    </message>
+</context>
+<context>
+    <name>Cause</name>
+    <message>
+        <source>You (window)</source>
+        <translation>사용자 (창)</translation>
+    </message>
+    <message>
+        <source>REST API</source>
+        <translation>REST API</translation>
+    </message>
+    <message>
+        <source>Restart policy</source>
+        <translation>재시작 정책</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>예약 작업</translation>
+    </message>
+    <message>
+        <source>Alert rule</source>
+        <translation>알림 규칙</translation>
+    </message>
+    <message>
+        <source>Plugin</source>
+        <translation>플러그인</translation>
+    </message>
+    <message>
+        <source>monitor_app</source>
+        <translation>monitor_app</translation>
+    </message>
+</context>
+<context>
+    <name>Commands</name>
+    <message>
+        <source>Start</source>
+        <translation>시작</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>종료</translation>
+    </message>
+    <message>
+        <source>Restart</source>
+        <translation>재시작</translation>
+    </message>
+</context>
+<context>
+    <name>DesktopApp</name>
+    <message>
+        <source>Settings</source>
+        <translation>설정</translation>
+    </message>
+    <message>
+        <source>monitor_app is still running</source>
+        <translation>monitor_app이 계속 실행 중입니다</translation>
+    </message>
+    <message>
+        <source>Your programs keep running. Open monitor_app from the tray icon; quit it from its menu.</source>
+        <translation>프로그램은 계속 실행됩니다. 트레이 아이콘에서 monitor_app을 열고, 메뉴에서 끝낼 수 있습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>Events</name>
+    <message>
+        <source> (unexpected)</source>
+        <translation> (예기치 않음)</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>등록됨</translation>
+    </message>
+    <message>
+        <source>Settings changed</source>
+        <translation>설정 변경됨</translation>
+    </message>
+    <message>
+        <source>Removed</source>
+        <translation>삭제됨</translation>
+    </message>
+    <message>
+        <source>Not re-attached</source>
+        <translation>다시 연결 안 됨</translation>
+    </message>
+    <message>
+        <source>Leftover processes killed</source>
+        <translation>남은 프로세스 종료됨</translation>
+    </message>
+    <message>
+        <source>Command refused</source>
+        <translation>명령 거부됨</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>오류</translation>
+    </message>
+</context>
+<context>
+    <name>EventsModel</name>
+    <message>
+        <source>Time</source>
+        <translation>시간</translation>
+    </message>
+    <message>
+        <source>Program</source>
+        <translation>프로그램</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>내용</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>주체</translation>
+    </message>
+    <message>
+        <source>Exit code</source>
+        <translation>종료 코드</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>상세</translation>
+    </message>
+</context>
+<context>
+    <name>EventsView</name>
+    <message>
+        <source>Cannot read the event log: %1</source>
+        <translation>이벤트 기록을 읽을 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>All programs</source>
+        <translation>모든 프로그램</translation>
+    </message>
+    <message>
+        <source>Export events</source>
+        <translation>이벤트 내보내기</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 파일 (*.csv)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n event(s) to </source>
+        <translation>
+            <numerusform>이벤트 %n개를 내보냈습니다: </numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Export failed: </source>
+        <translation>내보내기 실패: </translation>
+    </message>
+    <message>
+        <source>Search events</source>
+        <translation>이벤트 검색</translation>
+    </message>
+    <message>
+        <source>Problems only</source>
+        <translation>문제만 보기</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV 내보내기…</translation>
+    </message>
+</context>
+<context>
+    <name>Format</name>
+    <message>
+        <source>B</source>
+        <translation>B</translation>
+    </message>
+    <message>
+        <source>KiB</source>
+        <translation>KiB</translation>
+    </message>
+    <message>
+        <source>MiB</source>
+        <translation>MiB</translation>
+    </message>
+    <message>
+        <source>GiB</source>
+        <translation>GiB</translation>
+    </message>
+    <message>
+        <source>TiB</source>
+        <translation>TiB</translation>
+    </message>
+    <message>
+        <source>PiB</source>
+        <translation>PiB</translation>
+    </message>
+    <message>
+        <source>{number} {unit}</source>
+        <translation>{number} {unit}</translation>
+    </message>
+    <message>
+        <source>{size}/s</source>
+        <translation>{size}/초</translation>
+    </message>
+    <message>
+        <source>{value}%</source>
+        <translation>{value}%</translation>
+    </message>
+    <message>
+        <source>{days} d {hours} h</source>
+        <translation>{days}일 {hours}시간</translation>
+    </message>
+    <message>
+        <source>{hours} h {minutes} min</source>
+        <translation>{hours}시간 {minutes}분</translation>
+    </message>
+    <message>
+        <source>{minutes} min {seconds} s</source>
+        <translation>{minutes}분 {seconds}초</translation>
+    </message>
+    <message>
+        <source>{seconds} s</source>
+        <translation>{seconds}초</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryChart</name>
+    <message>
+        <source>yyyy-MM-dd HH:mm:ss</source>
+        <translation>yyyy-MM-dd HH:mm:ss</translation>
+    </message>
+    <message>
+        <source>{label}: avg {avg}, max {max}</source>
+        <translation>{label}: 평균 {avg}, 최대 {max}</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>불러오는 중…</translation>
+    </message>
+    <message>
+        <source>No data for this range</source>
+        <translation>이 기간의 데이터가 없습니다</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>시작됨</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>종료됨</translation>
+    </message>
+    <message>
+        <source>Crashed</source>
+        <translation>비정상 종료</translation>
+    </message>
+    <message>
+        <source>Restarted</source>
+        <translation>재시작됨</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>이벤트</translation>
+    </message>
+</context>
+<context>
+    <name>LiveChart</name>
+    <message>
+        <source>Waiting for data…</source>
+        <translation>데이터를 기다리는 중…</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Database writes work again</source>
+        <translation>데이터베이스 쓰기가 다시 정상입니다</translation>
+    </message>
+    <message>
+        <source>monitor_app</source>
+        <translation>monitor_app</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>추가…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>수정…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>삭제</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>시작</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>종료</translation>
+    </message>
+    <message>
+        <source>Restart</source>
+        <translation>재시작</translation>
+    </message>
+    <message>
+        <source>Open log</source>
+        <translation>로그 열기</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>폴더 열기</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>설정…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>끝내기</translation>
+    </message>
+    <message>
+        <source>About monitor_app</source>
+        <translation>monitor_app 정보</translation>
+    </message>
+    <message>
+        <source>Register a program to monitor</source>
+        <translation>모니터링할 프로그램을 등록합니다</translation>
+    </message>
+    <message>
+        <source>Filter programs</source>
+        <translation>프로그램 필터</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>파일(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Program</source>
+        <translation>프로그램(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>도움말(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Programs</source>
+        <translation>프로그램</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>시스템</translation>
+    </message>
+    <message>
+        <source>Event log</source>
+        <translation>이벤트 기록</translation>
+    </message>
+    <message>
+        <source>Local engine</source>
+        <translation>로컬 엔진</translation>
+    </message>
+    <message>
+        <source>Delete programs</source>
+        <translation>프로그램 삭제</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n program(s)?</source>
+        <translation>
+            <numerusform>프로그램 %n개를 삭제할까요?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Their settings and history are removed; the event log keeps what happened.</source>
+        <translation>설정과 기록이 삭제됩니다. 이벤트 기록에는 남습니다.</translation>
+    </message>
+    <message>
+        <source>Some of them are running. They will be stopped first.</source>
+        <translation>실행 중인 프로그램이 있습니다. 먼저 종료합니다.</translation>
+    </message>
+    <message>
+        <source>Stop and delete</source>
+        <translation>종료 후 삭제</translation>
+    </message>
+    <message>
+        <source>This program has not written any output yet</source>
+        <translation>이 프로그램은 아직 출력이 없습니다</translation>
+    </message>
+    <message>
+        <source>Cannot write to the database (kept in memory, retrying): </source>
+        <translation>데이터베이스에 쓸 수 없습니다 (메모리에 보관하고 다시 시도합니다): </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n running</source>
+        <translation>
+            <numerusform>%n개 실행 중</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failed</source>
+        <translation>
+            <numerusform>%n개 실패</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>API: %1</source>
+        <translation>API: %1</translation>
+    </message>
+    <message>
+        <source>API: off</source>
+        <translation>API: 꺼짐</translation>
+    </message>
+    <message>
+        <source>monitor_app %1
+
+Keeps your programs and game servers running, and shows how they do.</source>
+        <translation>monitor_app %1
+
+프로그램과 게임 서버를 계속 실행하고 상태를 보여 줍니다.</translation>
+    </message>
+</context>
+<context>
+    <name>ProgramDetail</name>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>메모리</translation>
+    </message>
+    <message>
+        <source>No program selected</source>
+        <translation>선택한 프로그램 없음</translation>
+    </message>
+    <message>
+        <source>Select a program to see its charts, events and output.</source>
+        <translation>프로그램을 선택하면 차트, 이벤트, 출력을 볼 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Loading charts…</source>
+        <translation>차트를 불러오는 중…</translation>
+    </message>
+    <message>
+        <source>No data for this range yet</source>
+        <translation>이 기간의 데이터가 아직 없습니다</translation>
+    </message>
+    <message>
+        <source>Cannot read the history: </source>
+        <translation>기록을 읽을 수 없습니다: </translation>
+    </message>
+    <message>
+        <source>PID %1</source>
+        <translation>PID %1</translation>
+    </message>
+    <message>
+        <source>up %1</source>
+        <translation>가동 %1</translation>
+    </message>
+    <message>
+        <source>CPU %1 %</source>
+        <translation>CPU %1 %</translation>
+    </message>
+    <message>
+        <source>memory %1</source>
+        <translation>메모리 %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n restart(s)</source>
+        <translation>
+            <numerusform>재시작 %n회</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>실시간</translation>
+    </message>
+    <message>
+        <source>1 h</source>
+        <translation>1시간</translation>
+    </message>
+    <message>
+        <source>24 h</source>
+        <translation>24시간</translation>
+    </message>
+    <message>
+        <source>7 d</source>
+        <translation>7일</translation>
+    </message>
+    <message>
+        <source>30 d</source>
+        <translation>30일</translation>
+    </message>
+    <message>
+        <source>Charts</source>
+        <translation>차트</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>이벤트</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>출력</translation>
+    </message>
+    <message>
+        <source>Follow new output</source>
+        <translation>새 출력 따라가기</translation>
+    </message>
+</context>
+<context>
+    <name>ProgramDialog</name>
+    <message>
+        <source>Add program</source>
+        <translation>프로그램 추가</translation>
+    </message>
+    <message>
+        <source>Edit program</source>
+        <translation>프로그램 수정</translation>
+    </message>
+    <message>
+        <source>Program</source>
+        <translation>프로그램</translation>
+    </message>
+    <message>
+        <source>Keep it running</source>
+        <translation>계속 실행</translation>
+    </message>
+    <message>
+        <source>Advanced</source>
+        <translation>고급</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <source>Program file</source>
+        <translation>프로그램 파일</translation>
+    </message>
+    <message>
+        <source>Arguments</source>
+        <translation>인수</translation>
+    </message>
+    <message>
+        <source>Working folder</source>
+        <translation>작업 폴더</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>환경 변수</translation>
+    </message>
+    <message>
+        <source>When it exits</source>
+        <translation>종료되었을 때</translation>
+    </message>
+    <message>
+        <source>Clean exit codes</source>
+        <translation>정상 종료 코드</translation>
+    </message>
+    <message>
+        <source>Stop timeout</source>
+        <translation>종료 대기 시간</translation>
+    </message>
+    <message>
+        <source>Counts as started after</source>
+        <translation>시작 완료로 보는 시간</translation>
+    </message>
+    <message>
+        <source>Start retries</source>
+        <translation>시작 재시도 횟수</translation>
+    </message>
+    <message>
+        <source>First restart delay</source>
+        <translation>첫 재시작 지연</translation>
+    </message>
+    <message>
+        <source>Longest restart delay</source>
+        <translation>최대 재시작 지연</translation>
+    </message>
+    <message>
+        <source>Healthy after</source>
+        <translation>정상으로 보는 시간</translation>
+    </message>
+    <message>
+        <source>e.g. Palworld server</source>
+        <translation>예: 팰월드 서버</translation>
+    </message>
+    <message>
+        <source>The .exe (or script) to run</source>
+        <translation>실행할 .exe (또는 스크립트)</translation>
+    </message>
+    <message>
+        <source>e.g. -port=8211 -publiclobby &quot;-name=My Server&quot;</source>
+        <translation>예: -port=8211 -publiclobby &quot;-name=My Server&quot;</translation>
+    </message>
+    <message>
+        <source>The program&apos;s own folder</source>
+        <translation>프로그램이 있는 폴더</translation>
+    </message>
+    <message>
+        <source>Exit codes that mean a clean end, separated by commas</source>
+        <translation>정상 종료를 뜻하는 종료 코드 (쉼표로 구분)</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>찾아보기…</translation>
+    </message>
+    <message>
+        <source>Add variable</source>
+        <translation>변수 추가</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>제거</translation>
+    </message>
+    <message>
+        <source>Variable</source>
+        <translation>변수</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>값</translation>
+    </message>
+    <message>
+        <source>Start it when monitor_app starts</source>
+        <translation>monitor_app이 시작될 때 함께 시작</translation>
+    </message>
+    <message>
+        <source>If it is already running, watch that copy instead of starting another</source>
+        <translation>이미 실행 중이면 새로 시작하지 않고 그 프로세스를 감시</translation>
+    </message>
+    <message>
+        <source>Hide its console window (Windows)</source>
+        <translation>콘솔 창 숨기기 (Windows)</translation>
+    </message>
+    <message>
+        <source>Always restart it</source>
+        <translation>항상 재시작</translation>
+    </message>
+    <message>
+        <source>Restart it unless it exits cleanly</source>
+        <translation>정상 종료가 아니면 재시작</translation>
+    </message>
+    <message>
+        <source>Leave it stopped</source>
+        <translation>재시작하지 않음</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation>초</translation>
+    </message>
+    <message>
+        <source>use whole numbers separated by commas, e.g. 0, 3</source>
+        <translation>쉼표로 구분한 정수를 입력하세요. 예: 0, 3</translation>
+    </message>
+    <message numerus="yes">
+        <source>row %n has a value but no name</source>
+        <translation>
+            <numerusform>%n번째 줄에 값은 있지만 이름이 없습니다</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No arguments</source>
+        <translation>인수 없음</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n argument(s): </source>
+        <translation>
+            <numerusform>인수 %n개: </numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Programs (*.exe *.bat *.cmd *.com);;All files (*)</source>
+        <translation>프로그램 (*.exe *.bat *.cmd *.com);;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>모든 파일 (*)</translation>
+    </message>
+    <message>
+        <source>Choose the program</source>
+        <translation>프로그램 선택</translation>
+    </message>
+    <message>
+        <source>Choose the working folder</source>
+        <translation>작업 폴더 선택</translation>
+    </message>
+</context>
+<context>
+    <name>ProgramsModel</name>
+    <message>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>PID</source>
+        <translation>PID</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>메모리</translation>
+    </message>
+    <message>
+        <source>Uptime</source>
+        <translation>가동 시간</translation>
+    </message>
+    <message>
+        <source>Restarts</source>
+        <translation>재시작</translation>
+    </message>
+    <message>
+        <source>Last exit</source>
+        <translation>마지막 종료</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>설정</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>일반</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>기록</translation>
+    </message>
+    <message>
+        <source>Measure every</source>
+        <translation>측정 간격</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>언어</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>테마</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>데이터 폴더</translation>
+    </message>
+    <message>
+        <source>Keep every sample for</source>
+        <translation>모든 측정값 보관 기간</translation>
+    </message>
+    <message>
+        <source>Keep 1-minute averages for</source>
+        <translation>1분 평균 보관 기간</translation>
+    </message>
+    <message>
+        <source>Keep hourly averages for</source>
+        <translation>1시간 평균 보관 기간</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation>초</translation>
+    </message>
+    <message>
+        <source> h</source>
+        <translation>시간</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation>일</translation>
+    </message>
+    <message>
+        <source>Set on the command line or by MONITOR_INTERVAL</source>
+        <translation>명령줄 또는 MONITOR_INTERVAL로 지정됨</translation>
+    </message>
+    <message>
+        <source>Start monitor_app when I sign in</source>
+        <translation>로그인할 때 monitor_app 시작</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>열기</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>시스템 설정 따르기</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>밝게</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>어둡게</translation>
+    </message>
+</context>
+<context>
+    <name>State</name>
+    <message>
+        <source>Stopped</source>
+        <translation>중지됨</translation>
+    </message>
+    <message>
+        <source>Starting</source>
+        <translation>시작 중</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>실행 중</translation>
+    </message>
+    <message>
+        <source>Restarting</source>
+        <translation>재시작 대기</translation>
+    </message>
+    <message>
+        <source>Stopping</source>
+        <translation>종료 중</translation>
+    </message>
+    <message>
+        <source>Exited</source>
+        <translation>종료됨</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>실패</translation>
+    </message>
+</context>
+<context>
+    <name>SystemPanel</name>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>메모리</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>수신</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>송신</translation>
+    </message>
+    <message>
+        <source>swap %1 / %2</source>
+        <translation>스왑 %1 / %2</translation>
+    </message>
+    <message>
+        <source>no swap</source>
+        <translation>스왑 없음</translation>
+    </message>
+    <message>
+        <source>Up %1 (since %2)</source>
+        <translation>가동 %1 (%2부터)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n core(s)</source>
+        <translation>
+            <numerusform>코어 %n개</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>core %1: %p%</source>
+        <translation>코어 %1: %p%</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>네트워크</translation>
+    </message>
+    <message>
+        <source>CPU cores</source>
+        <translation>CPU 코어</translation>
+    </message>
+    <message>
+        <source>Disks</source>
+        <translation>디스크</translation>
+    </message>
+    <message>
+        <source>Disk</source>
+        <translation>디스크</translation>
+    </message>
+    <message>
+        <source>Used</source>
+        <translation>사용</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>크기</translation>
+    </message>
+    <message>
+        <source>Used %</source>
+        <translation>사용률</translation>
+    </message>
+</context>
+<context>
+    <name>TrayIcon</name>
+    <message>
+        <source>Show monitor_app</source>
+        <translation>monitor_app 열기</translation>
+    </message>
+    <message>
+        <source>No programs yet</source>
+        <translation>등록된 프로그램 없음</translation>
+    </message>
+    <message>
+        <source>Quit monitor_app</source>
+        <translation>monitor_app 끝내기</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n running</source>
+        <translation>
+            <numerusform>%n개 실행 중</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failed</source>
+        <translation>
+            <numerusform>%n개 실패</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 gave up</source>
+        <translation>%1 재시작 포기</translation>
+    </message>
+    <message>
+        <source>%1 crashed</source>
+        <translation>%1 비정상 종료</translation>
+    </message>
+</context>
+</TS>
