@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         self._api_address = ""
         self._pending_delete: set[int] = set()
         self.redraw_clock = None
+        self._charts_scheduled = False
         self.setWindowIcon(app_icon())
         self.setObjectName("MainWindow")
 
@@ -454,11 +455,15 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         super().showEvent(event)
-        if self.redraw_clock is None:
-            # Charts import pyqtgraph (~240 ms): build them once the window has painted, not before.
-            QTimer.singleShot(0, self.build_charts)
-        else:
+        if self.redraw_clock is not None:
             self.redraw_clock.set_paused(False)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self.redraw_clock is None and not self._charts_scheduled:
+            # Charts import pyqtgraph (~240 ms): build them once the window has painted, not before.
+            self._charts_scheduled = True
+            QTimer.singleShot(0, self.build_charts)
+        return super().event(event)
 
     def hideEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         super().hideEvent(event)

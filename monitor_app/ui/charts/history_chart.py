@@ -8,7 +8,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QDateTime, QEvent, QPointF, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette, QPolygonF
-from PySide6.QtWidgets import QGraphicsItem, QGridLayout, QLabel, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGridLayout, QLabel, QStyleOptionGraphicsItem, QWidget
 
 from monitor_app.core.model import Series
 from monitor_app.ui.charts.axes import UnitAxisItem, apply_palette, cache_static_axis, y_upper_limit
@@ -102,7 +102,9 @@ class _BandItem(pg.FillBetweenItem):
                 polygons.append(polygon)
         return polygons
 
-    def paint(self, painter: QPainter, option: object, widget: object = None) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         painter.setPen(self.pen())
         painter.setBrush(self.brush())
         for polygon in self._polygons:
