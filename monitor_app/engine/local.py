@@ -45,7 +45,7 @@ from monitor_app.supervision.platform import Platform
 from monitor_app.workers.sampling import SamplingWorker
 from monitor_app.workers.storage import StorageWorker
 from monitor_app.workers.supervision import SupervisionWorker
-from monitor_app.workers.threads import start_in_thread, stop_thread
+from monitor_app.workers.threads import stop_thread, thread_for
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,11 @@ class LocalEngine(EngineFacade):
             graceful_stop=graceful_stop,
         )
         self._sampling = SamplingWorker(interval_s=config.interval_s, clock=self._clock)
-        self._threads: list[QThread] = []
+        self._threads: list[QThread] = [
+            thread_for(self._storage_worker, "storage"),
+            thread_for(self._supervision, "supervision"),
+            thread_for(self._sampling, "sampling"),
+        ]
         self._wire()
 
     def _wire(self) -> None:
@@ -158,16 +162,13 @@ class LocalEngine(EngineFacade):
         if self._running:
             return
         self._running = True
-        self._threads = [
-            start_in_thread(self._storage_worker, "storage"),
-            start_in_thread(self._supervision, "supervision"),
-            start_in_thread(self._sampling, "sampling"),
-        ]
+        for thread in self._threads:
+            thread.start()
 
     def shutdown(self) -> None:
         """Stop watching and write what is pending; managed programs keep running."""
         if not self._running:
-            self._storage.close()
+            self._storage.close()  # never started: the workers ran nothing, the threads never ran
             return
         self._running = False
         blocking = Qt.ConnectionType.BlockingQueuedConnection
@@ -177,7 +178,6 @@ class LocalEngine(EngineFacade):
         for thread in reversed(self._threads):
             if not stop_thread(thread):
                 log.warning("thread %s did not stop in time", thread.objectName())
-        self._threads = []
         self._storage.close()
 
     # ------------------------------------------------------------------ queries

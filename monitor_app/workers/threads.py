@@ -1,19 +1,24 @@
-"""Starting and stopping worker threads the same way everywhere (Qt's worker-object pattern)."""
+"""Creating, starting and stopping worker threads the same way everywhere (Qt's worker-object pattern)."""
 
 from PySide6.QtCore import QObject, QThread
 
 
-def start_in_thread(worker: QObject, name: str) -> QThread:
-    """Move ``worker`` to a new thread named ``name`` and start it; ``worker.start`` runs in that thread."""
+def thread_for(worker: QObject, name: str) -> QThread:
+    """A new (not yet started) thread named ``name`` owning ``worker``; ``worker.start`` runs in it once started.
+
+    Moving the worker at once means every signal sent to it is queued from the start, so commands given before
+    the thread runs wait in its queue instead of running on the caller's thread.
+    """
     thread = QThread()
     thread.setObjectName(name)
     worker.moveToThread(thread)
     thread.started.connect(worker.start)  # type: ignore[attr-defined]
-    thread.start()
     return thread
 
 
 def stop_thread(thread: QThread, timeout_ms: int = 10_000) -> bool:
     """Ask the thread's event loop to finish and wait for it; False if it did not within the timeout."""
+    if not thread.isRunning():
+        return True
     thread.quit()
     return thread.wait(timeout_ms)

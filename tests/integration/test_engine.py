@@ -150,3 +150,12 @@ def test_engine_autostarts_at_start_and_counts_restarts_across_engines(qtbot, en
     second = engines()
     assert second.status(1).restarts >= restarts
     wait_state(qtbot, second, 1, S.STARTING, S.RUNNING, S.BACKOFF)  # autostart again
+
+
+def test_engine_accepts_commands_before_it_starts(qtbot, engines) -> None:
+    engine = engines(start=False)
+    spec = engine.add_program(program("early", "--sleep", "60"), cause=Cause.USER, actor="")
+    engine.start_program(spec.id, cause=Cause.USER, actor="")
+    with qtbot.waitSignal(engine.ready, timeout=10_000):
+        engine.start()
+    wait_state(qtbot, engine, spec.id, S.RUNNING)
