@@ -102,7 +102,7 @@ class ProgramDetail(QWidget):
         self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.command = QLabel()
         self.command.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.command.setWordWrap(True)
+        self.command.setWordWrap(False)
 
         self.range_buttons = QButtonGroup(self)
         range_bar = QHBoxLayout()
@@ -380,7 +380,9 @@ class ProgramDetail(QWidget):
         if status.message:
             facts.append(status.message)
         self.facts.setText("  ·  ".join(facts))
-        self.command.setText(join_args((spec.path, *spec.args), windows=False))
+        command = join_args((spec.path, *spec.args), windows=False)
+        self.command.setText(" ⏎ ".join(line.strip() for line in command.splitlines()))
+        self.command.setToolTip(command)
 
     def _latest_sample(self, program_id: int) -> tuple[float, float] | None:
         cpu, memory = self._cpu.get(program_id), self._memory.get(program_id)

@@ -62,6 +62,7 @@ class SystemPanel(QWidget):
         grid.addWidget(self.network_box, 1, 2)
         grid.addWidget(self.cores_box, 2, 0, 1, 3)
         grid.addWidget(self.disks_box, 3, 0, 1, 3)
+        grid.setRowStretch(1, 3)
         grid.setRowStretch(3, 1)
         engine.metrics_ready.connect(self._on_metrics)
         self._retranslate()
@@ -72,11 +73,11 @@ class SystemPanel(QWidget):
             return
         from monitor_app.ui.charts.live_chart import LiveChart
 
-        self.cpu_chart = LiveChart(clock, window_s=LIVE_WINDOW_S, unit="percent", compact=True)
+        self.cpu_chart = LiveChart(clock, window_s=LIVE_WINDOW_S, unit="percent")
         self.cpu_chart.add_series("cpu", self.tr("CPU"), "#2f7fd1")
-        self.memory_chart = LiveChart(clock, window_s=LIVE_WINDOW_S, unit="percent", compact=True)
+        self.memory_chart = LiveChart(clock, window_s=LIVE_WINDOW_S, unit="percent")
         self.memory_chart.add_series("memory", self.tr("Memory"), "#8e44ad")
-        self.network_chart = LiveChart(clock, window_s=LIVE_WINDOW_S, unit="rate", compact=True)
+        self.network_chart = LiveChart(clock, window_s=LIVE_WINDOW_S, unit="rate")
         self.network_chart.add_series("recv", self.tr("Received"), "#2e9d4f")
         self.network_chart.add_series("sent", self.tr("Sent"), "#d08a1f")
         for box, chart in ((self.cpu_box, self.cpu_chart), (self.memory_box, self.memory_chart), (self.network_box, self.network_chart)):
