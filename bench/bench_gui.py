@@ -106,7 +106,7 @@ def bench_startup(args: argparse.Namespace) -> None:
                 timeout=120,
                 cwd=ROOT,
             )
-            line = next((l for l in out.stdout.splitlines() if l.startswith("FIRST_PAINT")), None)
+            line = next((row for row in out.stdout.splitlines() if row.startswith("FIRST_PAINT")), None)
             if line is None:
                 print(out.stdout, out.stderr)
                 raise SystemExit("no first paint")

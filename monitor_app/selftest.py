@@ -19,7 +19,7 @@ from monitor_app.options import Options
 STEP_TIMEOUT_S = 30.0
 
 
-class SelfTestFailed(Exception):
+class SelfTestError(Exception):
     pass
 
 
@@ -57,7 +57,7 @@ def run_self_test(options: Options) -> int:
         deadline = time.monotonic() + STEP_TIMEOUT_S
         while not condition():
             if time.monotonic() > deadline:
-                raise SelfTestFailed(f"timed out after {STEP_TIMEOUT_S:g} s waiting for {what}")
+                raise SelfTestError(f"timed out after {STEP_TIMEOUT_S:g} s waiting for {what}")
             QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
 
     with tempfile.TemporaryDirectory(prefix="monitor_app-selftest-") as tmp:
@@ -99,16 +99,16 @@ def run_self_test(options: Options) -> int:
             window.select_program(spec.id)
             wait(lambda: window.redraw_clock is not None or slot_errors, "the charts to be built")
             if window.detail.live_cpu is None or window.system.cpu_chart is None:
-                raise SelfTestFailed("the charts were not built")
+                raise SelfTestError("the charts were not built")
             wait(lambda: window.detail.live_cpu.redraws > 0 or slot_errors, "a chart to draw samples")
             pixmap = window.grab()
             if pixmap.isNull() or pixmap.width() < 100:
-                raise SelfTestFailed("the main window did not render")
+                raise SelfTestError("the main window did not render")
             engine.stop_program(spec.id, cause=Cause.SYSTEM, actor="self-test")
             wait(lambda: engine.status(spec.id).state is ProgramState.STOPPED, "the program to stop")
             if slot_errors:
-                raise SelfTestFailed("an error was raised inside the app: " + "; ".join(slot_errors))
-        except SelfTestFailed as exc:
+                raise SelfTestError("an error was raised inside the app: " + "; ".join(slot_errors))
+        except SelfTestError as exc:
             print(f"self-test FAILED: {exc}", file=sys.stderr)
             return 1
         except Exception as exc:  # noqa: BLE001 - any crash is a failed self-test, with its reason

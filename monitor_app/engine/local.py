@@ -35,8 +35,8 @@ from monitor_app.core.states import (
 )
 from monitor_app.core.validation import validate_program
 from monitor_app.engine.config import EngineConfig
-from monitor_app.settings.schema import MAX_INTERVAL_S, MIN_INTERVAL_S
 from monitor_app.engine.facade import EngineFacade
+from monitor_app.settings.schema import MAX_INTERVAL_S, MIN_INTERVAL_S
 from monitor_app.storage.repository import Retention, Storage
 from monitor_app.supervision import platform as platforms
 from monitor_app.supervision.logfiles import LogFiles

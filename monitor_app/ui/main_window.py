@@ -8,7 +8,18 @@ so opening the window stays fast.
 import os
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QEvent, QItemSelection, QModelIndex, QSettings, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QItemSelection,
+    QModelIndex,
+    QSettings,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,8 +46,8 @@ from monitor_app.ui.background import BackgroundTasks
 from monitor_app.ui.events_view import EventsView
 from monitor_app.ui.icons import app_icon
 from monitor_app.ui.program_commands import ProgramCommands, verb_applies
-from monitor_app.ui.program_dialog import ProgramDialog
 from monitor_app.ui.program_detail import ProgramDetail
+from monitor_app.ui.program_dialog import ProgramDialog
 from monitor_app.ui.programs_model import PROGRAM_ID_ROLE, Column, ProgramsFilterModel, ProgramsModel
 from monitor_app.ui.system_panel import SystemPanel
 

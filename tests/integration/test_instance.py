@@ -4,7 +4,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from monitor_app.instance import REPLY_HEADLESS, REPLY_SHOWN, InstanceServer, ask_running_instance, server_name
+from monitor_app.instance import (
+    REPLY_HEADLESS,
+    REPLY_SHOWN,
+    InstanceServer,
+    ask_running_instance,
+    server_name,
+)
 
 ASK = "import sys; from pathlib import Path; from monitor_app.instance import ask_running_instance; " \
       "sys.stdout.write(repr(ask_running_instance(Path(sys.argv[1]))))"

@@ -3,7 +3,7 @@
 import sys
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from monitor_app.core.model import ProgramSpec
