@@ -31,8 +31,12 @@ def nice_upper_bound(value: float, unit: Unit) -> float:
 
 
 def y_upper_limit(peak: float, unit: Unit) -> float:
-    """The top of the y range for a visible maximum ``peak``: head-room, then a nice bound, then the floor."""
-    return max(MIN_Y_SPAN[unit], nice_upper_bound(peak * Y_HEADROOM, unit))
+    """The top of the y range for a visible maximum ``peak``: head-room, then a nice bound, then the floor.
+
+    Percentages are of the whole machine (CPU, memory), so their axis never goes past 100 %.
+    """
+    top = max(MIN_Y_SPAN[unit], nice_upper_bound(peak * Y_HEADROOM, unit))
+    return min(top, 100.0) if unit == "percent" and peak <= 100.0 else top
 
 
 class UnitAxisItem(pg.AxisItem):

@@ -53,3 +53,9 @@ def test_y_upper_limit_has_a_floor_per_unit() -> None:
     assert y_upper_limit(0.2, "percent") == MIN_Y_SPAN["percent"]
     assert y_upper_limit(0.0, "bytes") == MIN_Y_SPAN["bytes"]
     assert y_upper_limit(95.0, "percent") == 100.0
+
+
+def test_y_upper_limit_keeps_percent_within_100() -> None:
+    assert y_upper_limit(99.5, "percent") == 100.0
+    assert y_upper_limit(60.0, "percent") <= 100.0
+    assert y_upper_limit(99.5, "count") > 100.0  # counts are not capped
