@@ -227,22 +227,22 @@ def bench_stall(args: argparse.Namespace) -> None:
             timer.timeout.connect(tick)
             timer.start(5)
             last[0] = time.perf_counter()
-            desktop.window.detail.set_range("24h")  # a 24 h history chart open (reloaded below, as a user would)
-            end = time.monotonic() + args.seconds
-            reloads = 0
-            while time.monotonic() < end:
-                spin(app, 5.0)
-                desktop.window.detail.set_range("24h")
-                reloads += 1
+            shown: list[str] = []
+            desktop.window.detail.history_shown.connect(shown.append)
+            desktop.window.detail.set_range("24h")  # open the 24 h chart while the timer watches
+            while not shown:
+                spin(app, 0.1)
+            load_gap = max(gaps)
+            spin(app, args.seconds)  # and keep it open while 50 programs are sampled
             timer.stop()
         finally:
             desktop.shutdown()
             kill_programs(data)
     gaps_ms = sorted(g * 1000 for g in gaps)
-    print(f"GUI event loop, {args.programs} programs sampled at 1 Hz, 24 h chart open and reloaded {reloads + 1}x, {args.seconds:g} s:")
+    print(f"GUI event loop, {args.programs} programs sampled at 1 Hz, a 24 h chart opened then kept open {args.seconds:g} s:")
     print(
         f"  5 ms timer gaps: median {statistics.median(gaps_ms):.1f} ms, p99 {gaps_ms[int(len(gaps_ms) * 0.99)]:.1f} ms,"
-        f" max {gaps_ms[-1]:.1f} ms   (target: max stall <= 50 ms)"
+        f" max {gaps_ms[-1]:.1f} ms   (target: max stall <= 50 ms); while the chart loaded: max {load_gap * 1000:.1f} ms"
     )
 
 

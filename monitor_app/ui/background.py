@@ -46,6 +46,9 @@ class BackgroundTasks(QObject):
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
+        # Threads never expire: each one keeps its own SQLite connection, and a pool thread that ends does not
+        # reliably release the Python thread state holding it, so expiring threads would leak connections.
+        self._pool.setExpiryTimeout(-1)
         self._relays: set[_Relay] = set()
         self._generation: dict[str, int] = {}
 

@@ -123,6 +123,7 @@ class _HistorySeries:
     avgs: np.ndarray
     maxs: np.ndarray
     max_distance: float  # a point further from the cursor than this is not "at" the cursor
+    color: QColor | None = None  # the colour the items are styled with
 
 
 class HistoryChart(QWidget):
@@ -381,14 +382,17 @@ class HistoryChart(QWidget):
         return entry
 
     def _style_series(self, entry: _HistorySeries, label: str, color: QColor) -> None:
-        entry.avg_item.setPen(pg.mkPen(color, width=1))
-        peak = QColor(color)
-        peak.setAlpha(_PEAK_LINE_ALPHA)
-        entry.max_item.setPen(pg.mkPen(peak, width=1))
-        fill = QColor(color)
-        fill.setAlpha(_PEAK_FILL_ALPHA)
-        entry.fill.setBrush(pg.mkBrush(fill))
-        entry.fill.setPen(pg.mkPen(None))
+        if entry.color is None or entry.color != color:
+            # Restyling re-derives the curves and the band: skip it when the same series is reloaded.
+            entry.color = QColor(color)
+            entry.avg_item.setPen(pg.mkPen(color, width=1))
+            peak = QColor(color)
+            peak.setAlpha(_PEAK_LINE_ALPHA)
+            entry.max_item.setPen(pg.mkPen(peak, width=1))
+            fill = QColor(color)
+            fill.setAlpha(_PEAK_FILL_ALPHA)
+            entry.fill.setBrush(pg.mkBrush(fill))
+            entry.fill.setPen(pg.mkPen(None))
         if label != entry.label:
             entry.label = label
             legend_label = self._legend.getLabel(entry.avg_item)
