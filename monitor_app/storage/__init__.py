@@ -1,4 +1,4 @@
-"""Persistence: programs, runtimes, the event log and tiered metric history in one SQLite file.
+"""Persistence: programs, runtimes, the event log, tiered metric history and accounts in one SQLite file.
 
 The only package that imports Peewee; it hands out core dataclasses only.
 """

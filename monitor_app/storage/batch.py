@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from monitor_app.core.accounts import AccountChanges
 from monitor_app.core.model import Event, MetricsTick, ProgramRuntime, ProgramSpec
 
 
@@ -16,6 +17,7 @@ class WriteBatch:
         removed_programs: Program ids to delete, with their runtime and every stored sample (events stay).
         runtimes: Per-program state to insert or replace (runtimes of unknown programs are dropped).
         last_program_id: Highest program id handed out so far, kept so ids are never reused.
+        accounts: Changes of users, sessions and API keys, applied in order.
     """
 
     ticks: tuple[MetricsTick, ...] = ()
@@ -24,6 +26,7 @@ class WriteBatch:
     removed_programs: tuple[int, ...] = ()
     runtimes: tuple[ProgramRuntime, ...] = ()
     last_program_id: int | None = None
+    accounts: tuple[AccountChanges, ...] = ()
 
     def is_empty(self) -> bool:
         return not (
@@ -33,4 +36,5 @@ class WriteBatch:
             or self.removed_programs
             or self.runtimes
             or self.last_program_id is not None
+            or any(not changes.is_empty() for changes in self.accounts)
         )

@@ -1,9 +1,13 @@
-"""Small named values the storage keeps about itself: the program-id high-water mark and rollup watermarks."""
+"""Small named values the storage keeps about itself: id high-water marks and rollup watermarks."""
 
 import sqlite3
 
 #: Highest program id ever handed out; ids are never reused, even after the program is removed.
 LAST_PROGRAM_ID = "last_program_id"
+#: Highest user id ever handed out; never reused, so a deleted user's id cannot name someone else.
+LAST_USER_ID = "last_user_id"
+#: Highest API key id ever handed out.
+LAST_API_KEY_ID = "last_api_key_id"
 #: Raw samples before this epoch-millisecond time have been rolled up into the 1-minute tier.
 MINUTE_ROLLUP_UNTIL = "rollup_1m_until_ms"
 #: 1-minute rows before this epoch-millisecond time have been rolled up into the 1-hour tier.

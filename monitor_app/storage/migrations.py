@@ -148,6 +148,38 @@ MIGRATIONS: tuple[Migration, ...] = (
             ) WITHOUT ROWID""",
         ),
     ),
+    Migration(
+        3,
+        "accounts: users, sessions and API keys",
+        (
+            """CREATE TABLE users (
+                id INTEGER PRIMARY KEY,
+                username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                role TEXT NOT NULL,
+                password_hash TEXT NOT NULL,
+                created_at REAL NOT NULL,
+                updated_at REAL NOT NULL
+            )""",
+            # token_hash: SHA-256 hex of the bearer token; the token itself is never stored.
+            """CREATE TABLE sessions (
+                token_hash TEXT PRIMARY KEY NOT NULL,
+                user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                created_at REAL NOT NULL,
+                expires_at REAL NOT NULL,
+                client TEXT NOT NULL DEFAULT ''
+            ) WITHOUT ROWID""",
+            "CREATE INDEX sessions_user ON sessions (user_id)",
+            """CREATE TABLE api_keys (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                key_hash TEXT NOT NULL UNIQUE,
+                user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                created_at REAL NOT NULL,
+                last_used_at REAL
+            )""",
+            "CREATE INDEX api_keys_user ON api_keys (user_id)",
+        ),
+    ),
 )
 
 #: The schema version this release writes.

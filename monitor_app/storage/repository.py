@@ -1,4 +1,4 @@
-"""``Storage``: the one object the rest of the app uses to keep programs, events and metric history.
+"""``Storage``: the one object the rest of the app uses to keep programs, events, metric history and accounts.
 
 Writes (``write``, ``rollup``, ``prune``) come from the single storage thread; reads may come from any
 thread, each on its own connection (WAL lets them run while the writer commits). Everything returned is a
@@ -12,9 +12,10 @@ from pathlib import Path
 
 import peewee
 
+from monitor_app.core.accounts import AccountsState
 from monitor_app.core.model import Event, ProgramRuntime, ProgramSpec, Series
 from monitor_app.core.states import EventKind
-from monitor_app.storage import programs
+from monitor_app.storage import accounts, programs
 from monitor_app.storage.batch import WriteBatch
 from monitor_app.storage.db import (
     DEFAULT_BUSY_TIMEOUT_MS,
@@ -105,6 +106,11 @@ class Storage:
         for spec in batch.programs:
             if spec.id <= 0:
                 raise ValueError(f"program {spec.name!r} must have an id before it is stored")
+        for changes in batch.accounts:
+            for record in (*changes.users, *changes.api_keys):
+                if record.id <= 0:
+                    kind = type(record).__name__
+                    raise ValueError(f"{kind} {record.id} must have a positive id before it is stored")
         if batch.is_empty():
             return ()
         with storage_errors(f"cannot write to {self._path}"), write_transaction(self._db) as connection:
@@ -139,6 +145,11 @@ class Storage:
         """The highest program id ever handed out (0 if none): the next program gets a larger one."""
         with storage_errors(f"cannot read program ids from {self._path}"):
             return programs.last_program_id(thread_connection(self._db))
+
+    def load_accounts(self) -> AccountsState:
+        """Every user, session and API key, with the highest user and key ids ever handed out."""
+        with storage_errors(f"cannot read accounts from {self._path}"):
+            return accounts.load_accounts(thread_connection(self._db))
 
     def events(
         self,

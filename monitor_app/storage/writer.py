@@ -4,6 +4,7 @@ import logging
 import sqlite3
 
 from monitor_app.storage import meta
+from monitor_app.storage.accounts import apply_account_changes
 from monitor_app.storage.batch import WriteBatch
 from monitor_app.storage.event_log import append_events
 from monitor_app.storage.metric_tables import (
@@ -23,7 +24,7 @@ def apply_batch(connection: sqlite3.Connection, batch: WriteBatch, *, now: float
     Programs are removed, then upserted, before anything else: a name freed by a removal can be taken by a
     program added in the same batch, samples and runtimes of a program added in the same batch are kept, and
     those of a program removed in it (or unknown) are dropped: a late sample must not bring back history the
-    user deleted.
+    user deleted. Account changes are applied last, one after the other in the order they were made.
     """
     if batch.removed_programs:
         remove_programs(connection, batch.removed_programs)
@@ -36,6 +37,8 @@ def apply_batch(connection: sqlite3.Connection, batch: WriteBatch, *, now: float
     event_ids = append_events(connection, batch.events)
     if batch.last_program_id is not None:
         meta.raise_int(connection, meta.LAST_PROGRAM_ID, batch.last_program_id)
+    for changes in batch.accounts:
+        apply_account_changes(connection, changes)
     return event_ids
 
 
