@@ -6,6 +6,7 @@ Commands validate synchronously (raising ``core.errors``) and act asynchronously
 status and event snapshots.
 """
 
+from collections.abc import Mapping
 from typing import Protocol
 
 from monitor_app.core.model import Event, MetricsTick, ProgramSpec, ProgramStatus, Series
@@ -71,6 +72,12 @@ class EngineCommands(Protocol):
     def stop_program(self, program_id: int, *, cause: Cause, actor: str) -> None: ...
 
     def restart_program(self, program_id: int, *, cause: Cause, actor: str) -> None: ...
+
+    def record_audit(
+        self, message: str, *, cause: Cause, actor: str, details: Mapping[str, object] | None = None
+    ) -> None:
+        """Record who changed something that is not a program (accounts, keys, settings)."""
+        ...
 
 
 class Engine(EngineQueries, EngineCommands, Protocol):

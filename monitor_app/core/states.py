@@ -67,4 +67,5 @@ class EventKind(StrEnum):
     REATTACH_FAILED = "reattach_failed"  # the recorded process is gone or is not ours (pid reuse)
     LEFTOVERS_KILLED = "leftovers_killed"  # processes of the tree that outlived their root
     COMMAND_REJECTED = "command_rejected"
+    AUDIT = "audit"  # a change that is not a program's: accounts, API keys, settings
     ERROR = "error"

@@ -18,6 +18,7 @@ class EngineConfig:
     database_path: The SQLite file; ``None`` means ``<data_dir>/monitor.db``.
     retention: How long each history tier is kept.
     output_log_max_bytes / output_log_backups: Rotation of program output logs.
+    bcrypt_rounds: Work factor of password hashes (tests use the minimum, 4).
     """
 
     data_dir: Path
@@ -26,6 +27,7 @@ class EngineConfig:
     retention: Retention = field(default_factory=Retention)
     output_log_max_bytes: int = DEFAULT_MAX_BYTES
     output_log_backups: int = DEFAULT_BACKUPS
+    bcrypt_rounds: int = 12
 
     @property
     def database_file(self) -> Path:

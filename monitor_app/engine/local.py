@@ -35,6 +35,7 @@ from monitor_app.core.states import (
 )
 from monitor_app.core.validation import validate_program
 from monitor_app.engine.config import EngineConfig
+from monitor_app.auth.service import AccountService
 from monitor_app.engine.facade import EngineFacade
 from monitor_app.settings.schema import MAX_INTERVAL_S, MIN_INTERVAL_S
 from monitor_app.storage.repository import Retention, Storage
@@ -75,6 +76,7 @@ class LocalEngine(EngineFacade):
     _store_removal = Signal(int)
     _store_event = Signal(object)
     _sampling_interval = Signal(float)
+    _store_accounts = Signal(object)
 
     def __init__(
         self,
@@ -109,9 +111,18 @@ class LocalEngine(EngineFacade):
             for pid in self._programs
         }
         self._latest: MetricsTick | None = None
+        # Bumped on every change a client can see (registry, status, sample): lets readers reuse a rendering.
+        self.state_version = 0
         self._interval_s = config.interval_s
         self._running = False
 
+        # Users, sessions and API keys: authoritative in memory, written behind by the storage thread.
+        self.accounts = AccountService(
+            self._storage.load_accounts(),
+            persist=self._store_accounts.emit,
+            clock=self._clock,
+            bcrypt_rounds=config.bcrypt_rounds,
+        )
         self._storage_worker = StorageWorker(self._storage, clock=self._clock)
         self._supervision = SupervisionWorker(
             specs=self._programs.values(),
@@ -154,6 +165,7 @@ class LocalEngine(EngineFacade):
         self._store_removal.connect(sto.remove_program)
         self._store_event.connect(sto.add_event)
         self._sampling_interval.connect(smp.set_interval)
+        self._store_accounts.connect(sto.add_accounts)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -185,6 +197,10 @@ class LocalEngine(EngineFacade):
     def programs(self) -> tuple[ProgramSpec, ...]:
         return tuple(sorted(self._programs.values(), key=lambda p: p.id))
 
+    def record_audit(self, message: str, *, cause: Cause, actor: str, details: Mapping[str, object] | None = None) -> None:
+        """Remember who changed something that is not a program (accounts, keys, settings) in the event log."""
+        self._record(EventKind.AUDIT, None, cause, actor, message, details)
+
     def program(self, program_id: int) -> ProgramSpec:
         try:
             return self._programs[program_id]
@@ -192,7 +208,8 @@ class LocalEngine(EngineFacade):
             raise NotFoundError(f"no program with id {program_id}") from None
 
     def statuses(self) -> tuple[ProgramStatus, ...]:
-        return tuple(self._statuses[pid] for pid in sorted(self._statuses) if pid in self._programs)
+        statuses, programs = self._statuses, self._programs  # snapshots: other threads replace, never mutate
+        return tuple(statuses[pid] for pid in sorted(statuses) if pid in programs)
 
     def status(self, program_id: int) -> ProgramStatus:
         self.program(program_id)
@@ -261,8 +278,12 @@ class LocalEngine(EngineFacade):
             validated = validate_program(spec.with_id(0), existing=self._programs.values())
             stored = validated.with_id(self._next_id)
             self._next_id += 1
-            self._programs[stored.id] = stored
-            self._statuses[stored.id] = ProgramStatus(stored.id, ProgramState.STOPPED, self._clock.time())
+            self._programs = {**self._programs, stored.id: stored}
+            self._statuses = {
+                **self._statuses,
+                stored.id: ProgramStatus(stored.id, ProgramState.STOPPED, self._clock.time()),
+            }
+            self.state_version += 1
         self._store_program.emit(stored)
         self._supervise_add.emit(stored)
         self._record(EventKind.PROGRAM_ADDED, stored.id, cause, actor, f"program {stored.name!r} added")
@@ -274,7 +295,8 @@ class LocalEngine(EngineFacade):
             old = self.program(program_id)
             others = (p for p in self._programs.values() if p.id != program_id)
             stored = validate_program(spec.with_id(program_id), existing=others)
-            self._programs[program_id] = stored
+            self._programs = {**self._programs, program_id: stored}
+            self.state_version += 1
         changed = sorted(f.name for f in fields(ProgramSpec) if getattr(old, f.name) != getattr(stored, f.name))
         self._store_program.emit(stored)
         self._supervise_update.emit(stored)
@@ -290,8 +312,9 @@ class LocalEngine(EngineFacade):
             state = self._statuses[program_id].state
             if state not in REST_STATES:
                 raise ConflictError(f"{spec.name} is {state.value}; stop it before removing it")
-            del self._programs[program_id]
-            del self._statuses[program_id]
+            self._programs = {pid: p for pid, p in self._programs.items() if pid != program_id}
+            self._statuses = {pid: s for pid, s in self._statuses.items() if pid != program_id}
+            self.state_version += 1
         self._supervise_remove.emit(program_id)
         self._store_removal.emit(program_id)
         self._record(EventKind.PROGRAM_REMOVED, program_id, cause, actor, f"program {spec.name!r} removed")
@@ -316,7 +339,7 @@ class LocalEngine(EngineFacade):
     def _record(
         self,
         kind: EventKind,
-        program_id: int,
+        program_id: int | None,
         cause: Cause,
         actor: str,
         message: str,
@@ -339,7 +362,8 @@ class LocalEngine(EngineFacade):
     @Slot(object)
     def _on_status_changed(self, status: ProgramStatus) -> None:
         if status.program_id in self._programs:
-            self._statuses[status.program_id] = status
+            self._statuses = {**self._statuses, status.program_id: status}
+            self.state_version += 1
             self.status_changed.emit(status)
 
     @Slot(object)
@@ -349,5 +373,6 @@ class LocalEngine(EngineFacade):
     @Slot(object)
     def _on_tick(self, tick: MetricsTick) -> None:
         self._latest = tick
+        self.state_version += 1
         self.metrics_ready.emit(tick)
 

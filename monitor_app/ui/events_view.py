@@ -84,6 +84,7 @@ def describe_event(event: Event) -> str:
         EventKind.REATTACH_FAILED: QCoreApplication.translate("Events", "Not re-attached"),
         EventKind.LEFTOVERS_KILLED: QCoreApplication.translate("Events", "Leftover processes killed"),
         EventKind.COMMAND_REJECTED: QCoreApplication.translate("Events", "Command refused"),
+        EventKind.AUDIT: QCoreApplication.translate("Events", "Change by a user"),
         EventKind.ERROR: QCoreApplication.translate("Events", "Error"),
     }
     return labels.get(event.kind, event.kind.value)

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from monitor_app.core.clock import Clock
 from monitor_app.core.errors import StorageError
+from monitor_app.core.accounts import AccountChanges
 from monitor_app.core.model import Event, MetricsTick, ProgramRuntime, ProgramSpec
 from monitor_app.storage.repository import Storage, WriteBatch
 
@@ -43,6 +44,7 @@ class StorageWorker(QObject):
         self._programs: dict[int, ProgramSpec] = {}
         self._removed: list[int] = []
         self._runtimes: dict[int, ProgramRuntime] = {}
+        self._accounts: list[AccountChanges] = []
         self._last_program_id: int | None = None
         self._flush_scheduled = False
         self._failing = False
@@ -96,6 +98,11 @@ class StorageWorker(QObject):
         self._schedule()
 
     @Slot(object)
+    def add_accounts(self, changes: AccountChanges) -> None:
+        self._accounts.append(changes)
+        self._schedule()
+
+    @Slot(object)
     def save_runtime(self, runtime: ProgramRuntime) -> None:
         self._runtimes[runtime.program_id] = runtime
         self._schedule()
@@ -118,6 +125,7 @@ class StorageWorker(QObject):
             removed_programs=tuple(self._removed),
             runtimes=tuple(self._runtimes.values()),
             last_program_id=self._last_program_id,
+            accounts=tuple(self._accounts),
         )
         if batch.is_empty():
             return True
@@ -135,6 +143,7 @@ class StorageWorker(QObject):
         self._programs.clear()
         self._removed.clear()
         self._runtimes.clear()
+        self._accounts.clear()
         self._last_program_id = None
         if self._failing:
             self._failing = False

@@ -16,7 +16,7 @@ def engines(qtbot, tmp_path: Path):
     pids: set[int] = set()
 
     def make(*, start: bool = True, interval_s: float = 0.1) -> LocalEngine:
-        engine = LocalEngine(EngineConfig(data_dir=tmp_path / "data", interval_s=interval_s))
+        engine = LocalEngine(EngineConfig(data_dir=tmp_path / "data", interval_s=interval_s, bcrypt_rounds=4))
         engine.status_changed.connect(lambda s: s.pid and pids.add(s.pid))
         made.append(engine)
         if start:
