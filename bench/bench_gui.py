@@ -13,6 +13,7 @@ and measures from the OS creation time of that process to the first Paint event 
 """
 
 import argparse
+from dataclasses import replace
 import os
 import statistics
 import subprocess
@@ -127,22 +128,25 @@ def run_app(data: Path, interval: float):  # type: ignore[no-untyped-def]
     from monitor_app.settings import XdgAutostart
 
     app = QApplication.instance() or QApplication([])
+    options = parse_options(["--interval", str(interval), "--data-dir", str(data)], {})
     desktop = DesktopApp(
         app,
-        parse_options(["--interval", str(interval), "--data-dir", str(data)], {}),
+        replace(options, api_port=0),
         data,
         tray=False,
         autostart=XdgAutostart(data / "xdg"),
+        first_run_prompt=False,
     )
     return app, desktop
 
 
 def spin(app, seconds: float) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtCore import QEventLoop
+    """Run the event loop for ``seconds`` (blocking in it, as the app does; not a busy processEvents loop)."""
+    from PySide6.QtCore import QEventLoop, QTimer
 
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    loop = QEventLoop()
+    QTimer.singleShot(max(0, int(seconds * 1000)), loop.quit)
+    loop.exec()
 
 
 def wait_running(app, desktop, count: int, timeout: float = 60) -> None:  # type: ignore[no-untyped-def]

@@ -12,12 +12,16 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLockFile, QSocketNotifier, QStandardPaths
 
 from monitor_app import APP_NAME, __version__
-from monitor_app.core.errors import StorageError
+from monitor_app.configuration import api_config, api_limits, retention_of
+from monitor_app.auth.bootstrap import initial_admin_password
+from monitor_app.core.errors import MonitorError, StorageError
 from monitor_app.engine.config import DEFAULT_INTERVAL_S, EngineConfig
 from monitor_app.engine.local import LocalEngine
 from monitor_app.instance import REPLY_HEADLESS, InstanceServer, ask_running_instance
 from monitor_app.log import setup_logging
 from monitor_app.options import Options, parse_options
+from monitor_app.settings import SETTINGS_FILE_NAME, SettingsStore
+from monitor_app.webapi import RestApi
 
 log = logging.getLogger("monitor_app")
 
@@ -82,10 +86,12 @@ def run_headless(options: Options) -> int:
         return EXIT_ALREADY_RUNNING
     server = InstanceServer(data_dir, headless=True)
     server.listen()
+    settings = SettingsStore(data_dir / SETTINGS_FILE_NAME).load()
     config = EngineConfig(
         data_dir=data_dir,
-        interval_s=options.interval_s or DEFAULT_INTERVAL_S,
+        interval_s=options.interval_s or settings.interval_s or DEFAULT_INTERVAL_S,
         database_path=options.database_path,
+        retention=retention_of(settings),
     )
     try:
         engine = LocalEngine(config)
@@ -93,6 +99,18 @@ def run_headless(options: Options) -> int:
         log.error("cannot open the database %s: %s", config.database_file, exc.message)
         lock.unlock()
         return EXIT_STORAGE
+    try:
+        created = initial_admin_password(engine.accounts, data_dir)
+    except MonitorError as exc:
+        log.error("cannot create the first admin account: %s", exc.message)
+        engine.shutdown()
+        lock.unlock()
+        return EXIT_USAGE
+    if created is not None and created.password_file is not None:
+        log.warning("created user 'admin'; its password is in %s (read it, then delete the file)", created.password_file)
+    rest = None
+    if settings.api_enabled:
+        rest = RestApi(engine, engine.accounts, api_config(options, settings), limits=api_limits(settings))
 
     stopper = QuitOnSignal(app)
     engine.ready.connect(lambda: _log_ready(engine))
@@ -105,8 +123,12 @@ def run_headless(options: Options) -> int:
         config.interval_s,
     )
     engine.start()
+    if rest is not None:
+        rest.start()
     app.exec()
     log.info("stopping (%s); managed programs keep running", stopper.received or "quit")
+    if rest is not None:
+        rest.stop()
     engine.shutdown()
     server.close()
     stopper.close()

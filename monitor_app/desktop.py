@@ -6,11 +6,13 @@ user's settings when they change.
 
 import getpass
 import logging
+import os
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QSettings, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, QTimer, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
+from monitor_app.auth.bootstrap import ENV_ADMIN_PASSWORD, initial_admin_password
 from monitor_app.core.errors import MonitorError
 from monitor_app.engine.config import EngineConfig
 from monitor_app.engine.local import LocalEngine
@@ -25,8 +27,9 @@ from monitor_app.settings import (
     current_autostart,
     mirror_start_with_os,
 )
-from monitor_app.storage.repository import Retention
+from monitor_app.configuration import api_config, api_limits, retention_of
 from monitor_app.ui.background import BackgroundTasks
+from monitor_app.ui.first_admin_dialog import FirstAdminDialog
 from monitor_app.ui.i18n import Translations
 from monitor_app.ui.icons import app_icon
 from monitor_app.ui.main_window import MainWindow
@@ -34,14 +37,11 @@ from monitor_app.ui.program_commands import ProgramCommands
 from monitor_app.ui.settings_dialog import SettingsDialog
 from monitor_app.ui.theme import apply_theme
 from monitor_app.ui.tray_icon import TrayIcon
+from monitor_app.webapi import RestApi
 
 log = logging.getLogger(__name__)
 
 WINDOW_STATE_FILE = "window.ini"
-
-
-def retention_of(settings: Settings) -> Retention:
-    return Retention(raw=settings.retention_raw_s, minute=settings.retention_minute_s, hour=settings.retention_hour_s)
 
 
 def current_actor() -> str:
@@ -66,6 +66,7 @@ class DesktopApp(QObject):
         *,
         tray: bool = True,
         autostart: Autostart | None = None,
+        first_run_prompt: bool = True,
     ) -> None:
         super().__init__()
         self.app = app
@@ -96,6 +97,8 @@ class DesktopApp(QObject):
         self.window.quit_requested.connect(self.quit)
         self.window.hidden_to_tray.connect(self._on_hidden_to_tray)
 
+        self._first_run_prompt = first_run_prompt
+        self.rest: RestApi | None = None
         self.tray: TrayIcon | None = None
         if tray and QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = TrayIcon(self.engine, self)
@@ -110,6 +113,47 @@ class DesktopApp(QObject):
         if self.tray is not None:
             self.tray.show()
         self.engine.start()
+        self._ensure_admin()
+        self._start_api()
+
+    def _ensure_admin(self) -> None:
+        """No account yet: take MONITOR_ADMIN_PASSWORD, else ask the person at the PC (there is no default)."""
+        accounts = self.engine.accounts
+        if accounts.has_users():
+            return
+        if ENV_ADMIN_PASSWORD in os.environ:
+            try:
+                initial_admin_password(accounts, self.data_dir)
+            except MonitorError as exc:
+                QMessageBox.warning(self.window, "monitor_app", exc.message)
+            return
+        if self._first_run_prompt:
+            QTimer.singleShot(0, self, self._ask_admin_password)
+
+    @Slot()
+    def _ask_admin_password(self) -> None:
+        FirstAdminDialog(self.engine.accounts.ensure_admin, parent=self.window).exec()
+
+    def _start_api(self) -> None:
+        if not self.settings.api_enabled:
+            self.window.set_api_address("")
+            return
+        self.rest = RestApi(
+            self.engine, self.engine.accounts, api_config(self.options, self.settings), limits=api_limits(self.settings)
+        )
+        self.rest.listening.connect(self.window.set_api_address)
+        self.rest.failed.connect(self._on_api_failed)
+        self.rest.start()
+
+    def _stop_api(self) -> None:
+        if self.rest is not None:
+            self.rest.stop()
+            self.rest = None
+        self.window.set_api_address("")
+
+    @Slot(str)
+    def _on_api_failed(self, reason: str) -> None:
+        self.window.show_status_message(QCoreApplication.translate("DesktopApp", "REST API not started: ") + reason)
 
     @Slot()
     def quit(self) -> None:
@@ -122,6 +166,7 @@ class DesktopApp(QObject):
         """After the event loop ends (whatever ended it): remember the window, let reads finish, stop the engine."""
         self.window.save_state(self.window_state)
         self.window_state.sync()
+        self._stop_api()
         self.tasks.wait_for_done()
         self.engine.shutdown()
 
@@ -165,6 +210,11 @@ class DesktopApp(QObject):
             self.translations.apply(new.language)
         if new.theme != old.theme:
             apply_theme(self.app, new.theme)
+        api_fields = ("api_enabled", "api_host", "api_port", "api_tls_certificate", "api_tls_key",
+                      "api_limit_auth", "api_limit_manage", "api_limit_action", "api_limit_metrics")
+        if any(getattr(new, name) != getattr(old, name) for name in api_fields):
+            self._stop_api()
+            self._start_api()
         if problems:
             QMessageBox.warning(self.window, QCoreApplication.translate("DesktopApp", "Settings"), "\n".join(problems))
 

@@ -22,8 +22,8 @@ class Options:
     headless: bool
     data_dir: Path | None  # None: the per-user app-data folder
     database_path: Path | None
-    api_host: str
-    api_port: int
+    api_host: str | None  # None: the saved setting (127.0.0.1 unless the user opened it to the LAN)
+    api_port: int | None
     log_level: str
     interval_s: float | None  # None: not given, the user's saved setting (or 1 s) applies
     self_test: bool = False
@@ -60,14 +60,15 @@ def parse_options(argv: Sequence[str], environ: Mapping[str, str] | None = None)
     )
     parser.add_argument(
         "--api-host",
-        default=env.get("MONITOR_API_HOST", DEFAULT_API_HOST),
-        help=f"address the REST API listens on (env MONITOR_API_HOST; default {DEFAULT_API_HOST}, this PC only)",
+        default=env.get("MONITOR_API_HOST") or None,
+        help=f"address the REST API listens on (env MONITOR_API_HOST; default: the saved setting, else "
+        f"{DEFAULT_API_HOST}, this PC only)",
     )
     parser.add_argument(
         "--api-port",
         type=_port,
-        default=_env_value(env, ("MONITOR_API_PORT", "FLASK_PORT"), _port, DEFAULT_API_PORT, parser),
-        help=f"REST API port (env MONITOR_API_PORT or FLASK_PORT; default {DEFAULT_API_PORT})",
+        default=_env_value(env, ("MONITOR_API_PORT", "FLASK_PORT"), _port, None, parser),
+        help=f"REST API port (env MONITOR_API_PORT or FLASK_PORT; default: the saved setting, else {DEFAULT_API_PORT})",
     )
     parser.add_argument(
         "--log-level",

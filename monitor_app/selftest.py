@@ -30,6 +30,17 @@ def child_command() -> tuple[str, list[str]]:
     return sys.executable, ["-m", "monitor_app", "--self-test-child"]
 
 
+def _check_api(address: str) -> None:
+    """One real request over the socket: proves the HTTP server (and its Qt plugin) made it into the bundle."""
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(address + "/api/health", timeout=10) as response:  # noqa: S310 - our own loopback
+        body = json.loads(response.read())
+    if body.get("status") != "ok":
+        raise SelfTestError(f"the REST API answered {body!r}")
+
+
 def run_self_test(options: Options) -> int:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtCore import QCoreApplication, QEventLoop
@@ -66,9 +77,10 @@ def run_self_test(options: Options) -> int:
         try:
             desktop = DesktopApp(
                 app,  # type: ignore[arg-type]
-                dataclasses.replace(options, data_dir=data_dir, interval_s=0.2),
+                dataclasses.replace(options, data_dir=data_dir, interval_s=0.2, api_host="127.0.0.1", api_port=0),
                 data_dir,
                 tray=False,
+                first_run_prompt=False,
             )
             engine = desktop.engine
             ready: list[bool] = []
@@ -104,6 +116,8 @@ def run_self_test(options: Options) -> int:
             pixmap = window.grab()
             if pixmap.isNull() or pixmap.width() < 100:
                 raise SelfTestError("the main window did not render")
+            wait(lambda: desktop.rest is not None and desktop.rest.address, "the REST API to listen")
+            _check_api(desktop.rest.address)
             engine.stop_program(spec.id, cause=Cause.SYSTEM, actor="self-test")
             wait(lambda: engine.status(spec.id).state is ProgramState.STOPPED, "the program to stop")
             if slot_errors:
@@ -118,5 +132,5 @@ def run_self_test(options: Options) -> int:
             sys.excepthook = previous_hook
             if desktop is not None:
                 desktop.shutdown()
-    print(f"self-test passed in {time.monotonic() - started:.1f} s: launched, measured, stored, rendered, stopped")
+    print(f"self-test passed in {time.monotonic() - started:.1f} s: launched, measured, stored, rendered, served, stopped")
     return 0

@@ -9,6 +9,7 @@ every 25 s and is restarted by policy, one that can never start and ends FATAL, 
 """
 
 import argparse
+from dataclasses import replace
 import os
 import sys
 import tempfile
@@ -48,8 +49,8 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
-        desktop = DesktopApp(app, parse_options(["--data-dir", tmp], {}), data, tray=False,
-                             autostart=XdgAutostart(data / "xdg"))
+        desktop = DesktopApp(app, replace(parse_options(["--data-dir", tmp], {}), api_port=0), data, tray=False,
+                             autostart=XdgAutostart(data / "xdg"), first_run_prompt=False)
         desktop.apply_settings(desktop.settings.replace(language=args.language))
         engine = desktop.engine
         programs = [

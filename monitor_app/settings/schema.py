@@ -135,8 +135,8 @@ _FIELD_LIST = (
     FieldInfo(
         name="api_enabled",
         kind=bool,
-        default=False,
-        description="Serve the REST API and Prometheus metrics.",
+        default=True,
+        description="Serve the REST API and Prometheus metrics (on this PC only unless api_host says otherwise).",
         section="api",
         key="enabled",
     ),
@@ -157,6 +157,62 @@ _FIELD_LIST = (
         key="port",
         minimum=1,
         maximum=65535,
+    ),
+    FieldInfo(
+        name="api_tls_certificate",
+        kind=str,
+        default="",
+        description="PEM certificate file for HTTPS; empty serves plain HTTP.",
+        section="api",
+        key="tls_certificate",
+    ),
+    FieldInfo(
+        name="api_tls_key",
+        kind=str,
+        default="",
+        description="PEM private key file matching api_tls_certificate.",
+        section="api",
+        key="tls_key",
+    ),
+    FieldInfo(
+        name="api_limit_auth",
+        kind=int,
+        default=5,
+        description="Sign-in attempts per minute and client address.",
+        section="api",
+        key="limit_auth_per_minute",
+        minimum=1,
+        maximum=100_000,
+    ),
+    FieldInfo(
+        name="api_limit_manage",
+        kind=int,
+        default=30,
+        description="Program, user and key changes per minute and client address.",
+        section="api",
+        key="limit_manage_per_minute",
+        minimum=1,
+        maximum=100_000,
+    ),
+    FieldInfo(
+        name="api_limit_action",
+        kind=int,
+        default=10,
+        description="Start, stop, restart and plugin actions per minute and client address.",
+        section="api",
+        key="limit_action_per_minute",
+        minimum=1,
+        maximum=100_000,
+    ),
+    FieldInfo(
+        name="api_limit_metrics",
+        kind=int,
+        default=100,
+        description="Metric history reads per minute and client address.",
+        section="api",
+        key="limit_metrics_per_minute",
+        minimum=1,
+        maximum=100_000,
     ),
 )
 
@@ -182,9 +238,15 @@ class Settings:
     retention_hour_days: float = 365.0
     start_with_os: bool = False
     close_to_tray_hint_shown: bool = False
-    api_enabled: bool = False
+    api_enabled: bool = True
     api_host: str = "127.0.0.1"
     api_port: int = 8080
+    api_tls_certificate: str = ""
+    api_tls_key: str = ""
+    api_limit_auth: int = 5
+    api_limit_manage: int = 30
+    api_limit_action: int = 10
+    api_limit_metrics: int = 100
 
     def __post_init__(self) -> None:
         errors: list[FieldError] = []

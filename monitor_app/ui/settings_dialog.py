@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -112,12 +113,42 @@ class SettingsDialog(QDialog):
         )
         history.addRow(self._labels["retention_hour_days"], self._with_error("retention_hour_days", self.hour_days))
 
+        self.api = QGroupBox()
+        self.api.setCheckable(True)
+        self.api.setChecked(settings.api_enabled)
+        api = QFormLayout(self.api)
+        self.api_host = QComboBox()
+        self.api_host.setEditable(True)
+        self.api_host.addItem("", "127.0.0.1")
+        self.api_host.addItem("", "0.0.0.0")
+        index = self.api_host.findData(settings.api_host)
+        if index >= 0:
+            self.api_host.setCurrentIndex(index)
+        else:
+            self.api_host.setEditText(settings.api_host)
+        self.api_port = QSpinBox()
+        self.api_port.setRange(1, 65535)
+        self.api_port.setValue(settings.api_port)
+        self.api_certificate = QLineEdit(settings.api_tls_certificate)
+        self.api_key = QLineEdit(settings.api_tls_key)
+        self.api_hint = QLabel()
+        self.api_hint.setWordWrap(True)
+        self.api_hint.setStyleSheet("color: palette(mid);")
+        for name in ("api_host", "api_port", "api_tls_certificate", "api_tls_key"):
+            self._labels[name] = QLabel()
+        api.addRow(self._labels["api_host"], self._with_error("api_host", self.api_host))
+        api.addRow(self._labels["api_port"], self._with_error("api_port", self.api_port))
+        api.addRow(self._labels["api_tls_certificate"], self._with_error("api_tls_certificate", self.api_certificate))
+        api.addRow(self._labels["api_tls_key"], self._with_error("api_tls_key", self.api_key))
+        api.addRow("", self.api_hint)
+
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._on_accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.general)
         layout.addWidget(self.history)
+        layout.addWidget(self.api)
         layout.addWidget(self.form_error)
         layout.addWidget(self.buttons)
         self._retranslate()
@@ -156,7 +187,20 @@ class SettingsDialog(QDialog):
             "retention_raw_hours": self.raw_hours.value(),
             "retention_minute_days": self.minute_days.value(),
             "retention_hour_days": self.hour_days.value(),
+            "api_enabled": self.api.isChecked(),
+            "api_host": self._host_text(),
+            "api_port": self.api_port.value(),
+            "api_tls_certificate": self.api_certificate.text().strip(),
+            "api_tls_key": self.api_key.text().strip(),
         }
+
+    def _host_text(self) -> str:
+        """The address typed or picked (the list shows a description, its data is the address)."""
+        text = self.api_host.currentText().strip()
+        index = self.api_host.currentIndex()
+        if index >= 0 and text == self.api_host.itemText(index):
+            return str(self.api_host.itemData(index))
+        return text
 
     @Slot()
     def _on_accept(self) -> None:
@@ -200,6 +244,18 @@ class SettingsDialog(QDialog):
         self.autostart_hint.setText(self._autostart_where)
         self.open_data_dir.setText(self.tr("Open"))
         self.language.setItemText(self.language.findData("system"), self.tr("Follow the system"))
+        self.api.setTitle(self.tr("Remote access (REST API)"))
+        self._labels["api_host"].setText(self.tr("Who can connect"))
+        self._labels["api_port"].setText(self.tr("Port"))
+        self._labels["api_tls_certificate"].setText(self.tr("HTTPS certificate (PEM)"))
+        self._labels["api_tls_key"].setText(self.tr("HTTPS private key (PEM)"))
+        self.api_host.setItemText(0, self.tr("This PC only (127.0.0.1)"))
+        self.api_host.setItemText(1, self.tr("Every network of this PC (0.0.0.0)"))
+        self.api_certificate.setPlaceholderText(self.tr("empty: plain HTTP"))
+        self.api_hint.setText(
+            self.tr("Phones and scripts sign in as a monitor_app user. Open it to the network only on a network you "
+                    "trust; the game's own ports are not affected.")
+        )
         themes = {"system": self.tr("Follow the system"), "light": self.tr("Light"), "dark": self.tr("Dark")}
         for index in range(self.theme.count()):
             self.theme.setItemText(index, themes.get(self.theme.itemData(index), self.theme.itemData(index)))

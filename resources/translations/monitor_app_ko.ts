@@ -71,6 +71,10 @@
 <context>
     <name>DesktopApp</name>
     <message>
+        <source>REST API not started: </source>
+        <translation>REST API를 시작하지 못했습니다: </translation>
+    </message>
+    <message>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
@@ -112,6 +116,10 @@
     <message>
         <source>Command refused</source>
         <translation>명령 거부됨</translation>
+    </message>
+    <message>
+        <source>Change by a user</source>
+        <translation>사용자 변경</translation>
     </message>
     <message>
         <source>Error</source>
@@ -184,6 +192,29 @@
     <message>
         <source>Export CSV…</source>
         <translation>CSV 내보내기…</translation>
+    </message>
+</context>
+<context>
+    <name>FirstAdminDialog</name>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>두 비밀번호가 다릅니다.</translation>
+    </message>
+    <message>
+        <source>Administrator password</source>
+        <translation>관리자 비밀번호</translation>
+    </message>
+    <message>
+        <source>Choose the password of the user &quot;admin&quot;. It signs in to monitor_app&apos;s REST API (from a phone, a script or another PC). There is no default password. At least 8 characters.</source>
+        <translation>사용자 &quot;admin&quot;의 비밀번호를 정하세요. 휴대폰, 스크립트, 다른 PC에서 monitor_app REST API에 로그인할 때 씁니다. 기본 비밀번호는 없습니다. 8자 이상이어야 합니다.</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>비밀번호</translation>
+    </message>
+    <message>
+        <source>Repeat it</source>
+        <translation>비밀번호 확인</translation>
     </message>
 </context>
 <context>
@@ -808,6 +839,42 @@ Keeps your programs and game servers running, and shows how they do.</source>
     <message>
         <source>Follow the system</source>
         <translation>시스템 설정 따르기</translation>
+    </message>
+    <message>
+        <source>Remote access (REST API)</source>
+        <translation>원격 접속 (REST API)</translation>
+    </message>
+    <message>
+        <source>Who can connect</source>
+        <translation>접속 허용 범위</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>포트</translation>
+    </message>
+    <message>
+        <source>HTTPS certificate (PEM)</source>
+        <translation>HTTPS 인증서 (PEM)</translation>
+    </message>
+    <message>
+        <source>HTTPS private key (PEM)</source>
+        <translation>HTTPS 개인 키 (PEM)</translation>
+    </message>
+    <message>
+        <source>This PC only (127.0.0.1)</source>
+        <translation>이 PC만 (127.0.0.1)</translation>
+    </message>
+    <message>
+        <source>Every network of this PC (0.0.0.0)</source>
+        <translation>이 PC의 모든 네트워크 (0.0.0.0)</translation>
+    </message>
+    <message>
+        <source>empty: plain HTTP</source>
+        <translation>비워 두면 일반 HTTP</translation>
+    </message>
+    <message>
+        <source>Phones and scripts sign in as a monitor_app user. Open it to the network only on a network you trust; the game&apos;s own ports are not affected.</source>
+        <translation>휴대폰과 스크립트는 monitor_app 사용자로 로그인합니다. 신뢰할 수 있는 네트워크에서만 여세요. 게임 서버의 포트에는 영향이 없습니다.</translation>
     </message>
     <message>
         <source>Light</source>

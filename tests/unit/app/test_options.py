@@ -4,13 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from monitor_app.options import DEFAULT_API_HOST, DEFAULT_API_PORT, parse_options
+from monitor_app.options import parse_options
 
 
 def test_options_defaults() -> None:
     options = parse_options([], {})
     assert (options.headless, options.data_dir, options.database_path) == (False, None, None)
-    assert (options.api_host, options.api_port) == (DEFAULT_API_HOST, DEFAULT_API_PORT)
+    assert (options.api_host, options.api_port) == (None, None)  # the saved settings decide
     assert (options.log_level, options.interval_s) == ("INFO", None)
 
 

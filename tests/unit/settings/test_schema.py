@@ -18,7 +18,10 @@ def test_settings_defaults_are_what_a_new_user_gets() -> None:
     assert (s.retention_raw_hours, s.retention_minute_days, s.retention_hour_days) == (24, 30, 365)
     assert s.start_with_os is False
     assert s.close_to_tray_hint_shown is False
-    assert (s.api_enabled, s.api_host, s.api_port) == (False, "127.0.0.1", 8080)
+    # The API is on by default but reachable from this PC only; LAN access is the user's choice.
+    assert (s.api_enabled, s.api_host, s.api_port) == (True, "127.0.0.1", 8080)
+    assert (s.api_tls_certificate, s.api_tls_key) == ("", "")
+    assert (s.api_limit_auth, s.api_limit_manage, s.api_limit_action, s.api_limit_metrics) == (5, 30, 10, 100)
     assert s.non_defaults() == {}
 
 

@@ -1,0 +1,82 @@
+"""The REST API put together (composition, like app.py): dispatcher, metrics, OpenAPI and the server, running
+in its own thread and fed by the engine's signals."""
+
+import logging
+import time
+
+from PySide6.QtCore import QMetaObject, QObject, Qt, Signal
+
+from monitor_app.auth.ratelimit import DEFAULT_LIMITS, Limit, RateLimiter
+from monitor_app.auth.service import AccountService
+from monitor_app.engine.local import LocalEngine
+from monitor_app.httpapi.dispatch import ApiRequest, Dispatcher, bearer_token
+from monitor_app.httpapi.openapi import openapi_document
+from monitor_app.httpapi.perf import PerformanceStats
+from monitor_app.httpapi.prometheus import ApiMetrics
+from monitor_app.httpapi.routes import ApiServices, build_routes
+from monitor_app.httpapi.server import ApiConfig, ApiServer
+from monitor_app.workers.threads import stop_thread, thread_for
+
+log = logging.getLogger(__name__)
+
+
+class RestApi(QObject):
+    """Owns the API server and its thread.
+
+    Signals:
+        listening(str): the address it serves at.
+        failed(str): it could not start (the rest of the app runs on).
+    """
+
+    listening = Signal(str)
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        engine: LocalEngine,
+        accounts: AccountService,
+        config: ApiConfig,
+        *,
+        limits: dict[str, Limit] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.config = config
+        self.perf = PerformanceStats()
+        self.metrics = ApiMetrics(engine)
+        services = ApiServices(engine=engine, accounts=accounts, perf=self.perf, metrics_text=self.metrics.text, started_at=time.time())
+        routes = build_routes(services)
+        document = openapi_document(routes)
+        services.openapi = lambda: document
+        self.dispatcher = Dispatcher(
+            routes,
+            authenticate=accounts.resolve,
+            limiter=RateLimiter(limits or DEFAULT_LIMITS),
+            perf=self.perf,
+            observe=self.metrics.observe,
+        )
+
+        def authorize_stream(request: ApiRequest) -> bool:
+            token = bearer_token(request) or request.query.get("token", "")
+            return bool(token) and accounts.resolve(token) is not None
+
+        self.server = ApiServer(self.dispatcher, config, authorize_stream=authorize_stream)
+        self.server.listening.connect(self._on_listening)
+        self.server.failed.connect(self.failed)
+        engine.status_changed.connect(self.server.on_status)
+        engine.event_recorded.connect(self.server.on_event)
+        engine.metrics_ready.connect(self.server.on_tick)
+        self.address = ""
+        self._thread = thread_for(self.server, "http")
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread.isRunning():
+            QMetaObject.invokeMethod(self.server, "shutdown", Qt.ConnectionType.BlockingQueuedConnection)
+        stop_thread(self._thread)
+
+    def _on_listening(self, address: str) -> None:
+        self.address = address
+        self.listening.emit(address)
