@@ -2,8 +2,9 @@
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QPoint
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication, QGraphicsItem
 from pytestqt.qtbot import QtBot
 
 from monitor_app.core.model import Series, SeriesPoint
@@ -160,7 +161,12 @@ def test_history_chart_crosshair_follows_a_real_mouse_move(qtbot: QtBot) -> None
     series = _show_cpu(chart)
     point = series.points[20]
     viewport_pos = chart._plot.mapFromScene(chart.scene_pos_for(point.time, 15.0))
-    qtbot.mouseMove(chart._plot.viewport(), viewport_pos)
+    # A real mouse-move event delivered to the plot (not via the global cursor, which other tests' windows share).
+    viewport = chart._plot.viewport()
+    local = QPointF(viewport_pos)
+    event = QMouseEvent(QEvent.Type.MouseMove, local, viewport.mapToGlobal(local), Qt.MouseButton.NoButton,
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(viewport, event)
     qtbot.waitUntil(lambda: f"avg {point.avg:.1f}%" in chart.readout_text, timeout=2000)
 
 
