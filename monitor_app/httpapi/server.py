@@ -72,11 +72,19 @@ class _Router:
         self._on_stream = on_stream
 
     def route(self, socket: QTcpSocket) -> None:
+        handed_over = False
+
         def first_bytes() -> None:
+            nonlocal handed_over
+            if handed_over:
+                # Our own readyRead below lands here again when the disconnect has not taken effect (seen with
+                # PySide6 in a worker thread); handing the socket over twice made QHttpServer answer twice.
+                return
             head = bytes(socket.peek(PEEK_BYTES).data())
             if b"\n" not in head and len(head) < PEEK_BYTES:
                 return  # wait for the whole request line
-            socket.readyRead.disconnect(first_bytes)
+            handed_over = True
+            QObject.disconnect(connection)
             if head.startswith(STREAM_PREFIX):
                 self._on_stream(socket)
                 return
@@ -84,7 +92,7 @@ class _Router:
             self._server.newConnection.emit()
             socket.readyRead.emit()  # QHttpServer listens now; let it read what has already arrived
 
-        socket.readyRead.connect(first_bytes)
+        connection = socket.readyRead.connect(first_bytes)
         if socket.bytesAvailable():
             first_bytes()
 
