@@ -33,11 +33,14 @@ CHILD = str(ROOT / "tests" / "helpers" / "child.py")
 
 
 def spin_until(app: QCoreApplication, condition, timeout: float) -> bool:
+    """Run the event loop (blocking in it, not busy-polling) until ``condition`` holds or ``timeout`` passes."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
             return False
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        loop = QEventLoop()
+        QTimer.singleShot(5, loop.quit)
+        loop.exec()
     return True
 
 

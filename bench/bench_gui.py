@@ -250,6 +250,27 @@ def bench_stall(args: argparse.Namespace) -> None:
     )
 
 
+def rss_by_mapping() -> dict[str, int]:
+    """RSS of this process by kind of mapping (Linux): where growth comes from, if it grows."""
+    kinds: dict[str, int] = {}
+    current = "?"
+    try:
+        with open("/proc/self/smaps") as f:
+            for line in f:
+                parts = line.split()
+                if "-" in parts[0] and len(parts) >= 5:
+                    name = parts[5] if len(parts) >= 6 else ""
+                    current = (
+                        "heap" if name == "[heap]" else "anon" if not name else "stack" if name.startswith("[stack")
+                        else "shared-lib" if ".so" in name else "file" if name.startswith("/") else name
+                    )
+                elif parts[0] == "Rss:":
+                    kinds[current] = kinds.get(current, 0) + int(parts[1]) * 1024
+    except OSError:
+        pass
+    return kinds
+
+
 def bench_soak(args: argparse.Namespace) -> None:
     import psutil
 
@@ -277,7 +298,8 @@ def bench_soak(args: argparse.Namespace) -> None:
                 spin(app, 10.0)
                 samples.append((time.monotonic() - start, me.memory_info().rss))
                 if step % 6 == 0:
-                    print(f"  {samples[-1][0] / 60:5.1f} min  RSS {samples[-1][1] / 2**20:.1f} MiB", flush=True)
+                    kinds = ", ".join(f"{k} {v / 2**20:.1f}" for k, v in sorted(rss_by_mapping().items()) if v > 2**20)
+                    print(f"  {samples[-1][0] / 60:5.1f} min  RSS {samples[-1][1] / 2**20:.1f} MiB  ({kinds})", flush=True)
         finally:
             desktop.shutdown()
             kill_programs(data)

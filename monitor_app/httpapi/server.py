@@ -36,13 +36,14 @@ from PySide6.QtNetwork import (
 
 from monitor_app.core.model import Event, MetricsTick, ProgramStatus
 from monitor_app.httpapi import stream
-from monitor_app.httpapi.dispatch import ApiRequest, Dispatcher, error_response
+from monitor_app.httpapi.dispatch import MAX_BODY_BYTES, ApiRequest, Dispatcher, error_response
 
 log = logging.getLogger(__name__)
 
 STREAM_PREFIX = b"GET /api/stream"
-#: Bytes read before deciding where a connection goes (the request line is shorter in practice).
-PEEK_BYTES = 256
+#: The request head (line and headers) is read before deciding where a connection goes; longer heads are
+#: handed to QHttpServer as they are.
+MAX_HEAD_BYTES = 8192
 MAX_STREAM_CLIENTS = 64
 MAX_STREAM_HEAD_BYTES = 16 * 1024
 KEEPALIVE_MS = 15_000
@@ -80,13 +81,18 @@ class _Router:
                 # Our own readyRead below lands here again when the disconnect has not taken effect (seen with
                 # PySide6 in a worker thread); handing the socket over twice made QHttpServer answer twice.
                 return
-            head = bytes(socket.peek(PEEK_BYTES).data())
-            if b"\n" not in head and len(head) < PEEK_BYTES:
-                return  # wait for the whole request line
+            head = bytes(socket.peek(MAX_HEAD_BYTES).data())
+            if b"\r\n\r\n" not in head and b"\n\n" not in head and len(head) < MAX_HEAD_BYTES:
+                return  # wait for the whole request head
             handed_over = True
             QObject.disconnect(connection)
             if head.startswith(STREAM_PREFIX):
                 self._on_stream(socket)
+                return
+            if declared_length(head) > MAX_BODY_BYTES:
+                # Refused before QHttpServer reads the body into memory (it has no limit of its own).
+                socket.write(stream.refusal(413, "body_too_large", f"the request body is larger than {MAX_BODY_BYTES} bytes"))
+                socket.disconnectFromHost()
                 return
             self._server.addPendingConnection(socket)
             self._server.newConnection.emit()
@@ -355,6 +361,20 @@ def to_api_request(request: QHttpServerRequest) -> ApiRequest:
         body=bytes(request.body().data()) if method in ("POST", "PUT", "PATCH", "DELETE") else b"",
         client=request.remoteAddress().toString(),
     )
+
+
+def declared_length(head: bytes) -> int:
+    """The Content-Length a request head declares (0 if none or unreadable)."""
+    for line in head.split(b"\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            try:
+                return int(value.strip())
+            except ValueError:
+                return 0
+        if not line.strip():
+            break
+    return 0
 
 
 def parse_head(head: bytes, client: str) -> ApiRequest:

@@ -69,7 +69,8 @@ def tick_message(tick: MetricsTick) -> bytes:
 
 def refusal(status: int, code: str, text: str) -> bytes:
     body = json.dumps({"error": {"code": code, "message": text, "details": None}}).encode()
-    reason = {401: "Unauthorized", 403: "Forbidden", 405: "Method Not Allowed", 503: "Service Unavailable"}.get(status, "Error")
+    reason = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 405: "Method Not Allowed",
+              413: "Content Too Large", 503: "Service Unavailable"}.get(status, "Error")
     return (
         f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
         f"Connection: close\r\n\r\n"

@@ -118,6 +118,17 @@ def test_api_malformed_json_is_400_and_wrong_media_type_415(api) -> None:
     assert form.status_code == 415 and error_code(form) == "unsupported_media_type"
 
 
+def test_api_a_declared_huge_body_is_refused_before_it_is_read(api) -> None:
+    import socket
+
+    host, port = api.base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(b"POST /api/programs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 5000000000\r\n\r\n{")
+        answer = sock.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 413") and b'"body_too_large"' in answer
+
+
 def test_api_huge_body_is_413(api) -> None:
     response = api.admin("POST", "/api/programs", data=b"{" + b" " * (2 * 1024 * 1024) + b"}",
                          headers={"Content-Type": "application/json"})
