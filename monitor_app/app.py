@@ -100,14 +100,12 @@ def run_headless(options: Options) -> int:
         lock.unlock()
         return EXIT_STORAGE
     try:
-        created = initial_admin_password(engine.accounts, data_dir)
+        initial_admin_password(engine.accounts, data_dir)  # logs where a generated password was written
     except MonitorError as exc:
         log.error("cannot create the first admin account: %s", exc.message)
         engine.shutdown()
         lock.unlock()
         return EXIT_USAGE
-    if created is not None and created.password_file is not None:
-        log.warning("created user 'admin'; its password is in %s (read it, then delete the file)", created.password_file)
     rest = None
     if settings.api_enabled:
         rest = RestApi(engine, engine.accounts, api_config(options, settings), limits=api_limits(settings))
