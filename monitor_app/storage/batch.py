@@ -3,7 +3,10 @@
 from dataclasses import dataclass
 
 from monitor_app.core.accounts import AccountChanges
+from monitor_app.core.jobs import Job
 from monitor_app.core.model import Event, MetricsTick, ProgramRuntime, ProgramSpec
+from monitor_app.core.notifications import DeliveryRecord
+from monitor_app.storage.automation import RecordChange
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +21,10 @@ class WriteBatch:
         runtimes: Per-program state to insert or replace (runtimes of unknown programs are dropped).
         last_program_id: Highest program id handed out so far, kept so ids are never reused.
         accounts: Changes of users, sessions and API keys, applied in order.
+        jobs: Jobs to insert or replace (their latest state).
+        deliveries: Webhook delivery attempts to append to the delivery log.
+        records: Webhooks, alert rules and schedules to upsert or delete, in order.
+        meta_ints: Named integers to set (e.g. how far the schedules have been looked at).
     """
 
     ticks: tuple[MetricsTick, ...] = ()
@@ -27,6 +34,10 @@ class WriteBatch:
     runtimes: tuple[ProgramRuntime, ...] = ()
     last_program_id: int | None = None
     accounts: tuple[AccountChanges, ...] = ()
+    jobs: tuple[Job, ...] = ()
+    deliveries: tuple[DeliveryRecord, ...] = ()
+    records: tuple[RecordChange, ...] = ()
+    meta_ints: tuple[tuple[str, int], ...] = ()
 
     def is_empty(self) -> bool:
         return not (
@@ -37,4 +48,8 @@ class WriteBatch:
             or self.runtimes
             or self.last_program_id is not None
             or any(not changes.is_empty() for changes in self.accounts)
+            or self.jobs
+            or self.deliveries
+            or self.records
+            or self.meta_ints
         )

@@ -8,6 +8,12 @@ LAST_PROGRAM_ID = "last_program_id"
 LAST_USER_ID = "last_user_id"
 #: Highest API key id ever handed out.
 LAST_API_KEY_ID = "last_api_key_id"
+#: Highest job id ever handed out.
+LAST_JOB_ID = "last_job_id"
+#: Highest id handed out per automation table (webhooks, alert rules, schedules), keyed ``last_<table>_id``.
+LAST_RECORD_ID = "last_{table}_id"
+#: Wall time (epoch ms) the schedules were last looked at: fires after it that were not run are "missed".
+SCHEDULES_SEEN_UNTIL = "schedules_seen_until_ms"
 #: Raw samples before this epoch-millisecond time have been rolled up into the 1-minute tier.
 MINUTE_ROLLUP_UNTIL = "rollup_1m_until_ms"
 #: 1-minute rows before this epoch-millisecond time have been rolled up into the 1-hour tier.

@@ -180,6 +180,59 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX api_keys_user ON api_keys (user_id)",
         ),
     ),
+    Migration(
+        4,
+        "automation: jobs, webhooks and their deliveries, alert rules, schedules",
+        (
+            """CREATE TABLE jobs (
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL,
+                state TEXT NOT NULL,
+                title TEXT NOT NULL DEFAULT '',
+                program_id INTEGER,
+                payload TEXT NOT NULL,
+                result TEXT NOT NULL DEFAULT '{}',
+                attempts INTEGER NOT NULL DEFAULT 0,
+                max_attempts INTEGER NOT NULL,
+                created_at REAL NOT NULL,
+                updated_at REAL NOT NULL,
+                run_after REAL NOT NULL DEFAULT 0,
+                finished_at REAL,
+                last_error TEXT NOT NULL DEFAULT ''
+            )""",
+            "CREATE INDEX jobs_state ON jobs (state)",
+            "CREATE INDEX jobs_finished ON jobs (finished_at)",
+            # spec: the JSON of the core dataclass (secret included until the keyring lands).
+            """CREATE TABLE webhooks (
+                id INTEGER PRIMARY KEY,
+                spec TEXT NOT NULL,
+                updated_at REAL NOT NULL
+            )""",
+            """CREATE TABLE webhook_deliveries (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                endpoint_id INTEGER NOT NULL,
+                time REAL NOT NULL,
+                event TEXT NOT NULL,
+                status INTEGER,
+                latency_ms REAL NOT NULL,
+                error TEXT NOT NULL DEFAULT '',
+                attempt INTEGER NOT NULL,
+                final INTEGER NOT NULL,
+                job_id INTEGER NOT NULL DEFAULT 0
+            )""",
+            "CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, time)",
+            """CREATE TABLE alert_rules (
+                id INTEGER PRIMARY KEY,
+                spec TEXT NOT NULL,
+                updated_at REAL NOT NULL
+            )""",
+            """CREATE TABLE schedules (
+                id INTEGER PRIMARY KEY,
+                spec TEXT NOT NULL,
+                updated_at REAL NOT NULL
+            )""",
+        ),
+    ),
 )
 
 #: The schema version this release writes.

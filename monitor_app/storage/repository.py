@@ -13,9 +13,12 @@ from pathlib import Path
 import peewee
 
 from monitor_app.core.accounts import AccountsState
+from monitor_app.core.jobs import Job
 from monitor_app.core.model import Event, ProgramRuntime, ProgramSpec, Series
+from monitor_app.core.notifications import DeliveryRecord
 from monitor_app.core.states import EventKind
-from monitor_app.storage import accounts, programs
+from monitor_app.storage import accounts, automation, meta, programs
+from monitor_app.storage.automation import RecordChange
 from monitor_app.storage.batch import WriteBatch
 from monitor_app.storage.db import (
     DEFAULT_BUSY_TIMEOUT_MS,
@@ -32,7 +35,7 @@ from monitor_app.storage.rollup import roll_up
 from monitor_app.storage.series import read_series
 from monitor_app.storage.writer import apply_batch
 
-__all__ = ["Retention", "Storage", "WriteBatch"]  # the batch and retention types callers pass in
+__all__ = ["RecordChange", "Retention", "Storage", "WriteBatch"]  # the batch and retention types callers pass in
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +130,9 @@ class Storage:
     def prune(self, now: float, retention: Retention) -> int:
         """Delete metric rows past ``retention`` (never rows not yet rolled up); return how many."""
         with storage_errors(f"cannot prune metrics in {self._path}"):
-            return prune(self._db, now, retention)
+            deleted = prune(self._db, now, retention)
+        with storage_errors(f"cannot prune jobs in {self._path}"), write_transaction(self._db) as connection:
+            return deleted + automation.prune_automation(connection, now)
 
     # ------------------------------------------------------------------ reads (any thread)
 
@@ -150,6 +155,36 @@ class Storage:
         """Every user, session and API key, with the highest user and key ids ever handed out."""
         with storage_errors(f"cannot read accounts from {self._path}"):
             return accounts.load_accounts(thread_connection(self._db))
+
+    def load_jobs(self, *, unfinished_only: bool = False) -> tuple[Job, ...]:
+        """Jobs by id: every one kept, or only those still to run."""
+        with storage_errors(f"cannot read jobs from {self._path}"):
+            return automation.load_jobs(thread_connection(self._db), unfinished_only=unfinished_only)
+
+    def last_job_id(self) -> int:
+        """The highest job id ever handed out (0 if none)."""
+        with storage_errors(f"cannot read job ids from {self._path}"):
+            return automation.last_job_id(thread_connection(self._db))
+
+    def load_records(self, table: str) -> tuple[tuple[int, dict[str, object]], ...]:
+        """Every webhook / alert rule / schedule (``table``) as (id, JSON dict of its core dataclass)."""
+        with storage_errors(f"cannot read {table} from {self._path}"):
+            return automation.load_records(thread_connection(self._db), table)
+
+    def last_record_id(self, table: str) -> int:
+        """The highest id ever given to a record of ``table`` (0 if none)."""
+        with storage_errors(f"cannot read {table} ids from {self._path}"):
+            return automation.last_record_id(thread_connection(self._db), table)
+
+    def deliveries(self, endpoint_id: int, limit: int = 100) -> tuple[DeliveryRecord, ...]:
+        """The newest delivery attempts to one webhook endpoint, newest first."""
+        with storage_errors(f"cannot read webhook deliveries from {self._path}"):
+            return automation.query_deliveries(thread_connection(self._db), endpoint_id, limit)
+
+    def meta_int(self, key: str) -> int | None:
+        """A named integer kept with the data (e.g. how far the schedules were looked at)."""
+        with storage_errors(f"cannot read {key} from {self._path}"):
+            return meta.read_int(thread_connection(self._db), key)
 
     def events(
         self,

@@ -5,6 +5,7 @@ import sqlite3
 
 from monitor_app.storage import meta
 from monitor_app.storage.accounts import apply_account_changes
+from monitor_app.storage.automation import append_deliveries, apply_record_changes, upsert_jobs
 from monitor_app.storage.batch import WriteBatch
 from monitor_app.storage.event_log import append_events
 from monitor_app.storage.metric_tables import (
@@ -24,7 +25,8 @@ def apply_batch(connection: sqlite3.Connection, batch: WriteBatch, *, now: float
     Programs are removed, then upserted, before anything else: a name freed by a removal can be taken by a
     program added in the same batch, samples and runtimes of a program added in the same batch are kept, and
     those of a program removed in it (or unknown) are dropped: a late sample must not bring back history the
-    user deleted. Account changes are applied last, one after the other in the order they were made.
+    user deleted. Account changes follow, one after the other in the order they were made, then automation
+    records, jobs, deliveries and named values.
     """
     if batch.removed_programs:
         remove_programs(connection, batch.removed_programs)
@@ -39,6 +41,12 @@ def apply_batch(connection: sqlite3.Connection, batch: WriteBatch, *, now: float
         meta.raise_int(connection, meta.LAST_PROGRAM_ID, batch.last_program_id)
     for changes in batch.accounts:
         apply_account_changes(connection, changes)
+    apply_record_changes(connection, batch.records, now)
+    upsert_jobs(connection, batch.jobs)
+    if batch.deliveries:
+        append_deliveries(connection, batch.deliveries)
+    for key, value in batch.meta_ints:
+        meta.write_int(connection, key, value)
     return event_ids
 
 

@@ -10,8 +10,10 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from monitor_app.core.clock import Clock
 from monitor_app.core.errors import StorageError
 from monitor_app.core.accounts import AccountChanges
+from monitor_app.core.jobs import Job
 from monitor_app.core.model import Event, MetricsTick, ProgramRuntime, ProgramSpec
-from monitor_app.storage.repository import Storage, WriteBatch
+from monitor_app.core.notifications import DeliveryRecord
+from monitor_app.storage.repository import RecordChange, Storage, WriteBatch
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,10 @@ class StorageWorker(QObject):
         self._runtimes: dict[int, ProgramRuntime] = {}
         self._accounts: list[AccountChanges] = []
         self._last_program_id: int | None = None
+        self._jobs: dict[int, Job] = {}
+        self._deliveries: list[DeliveryRecord] = []
+        self._records: list[RecordChange] = []
+        self._meta_ints: dict[str, int] = {}
         self._flush_scheduled = False
         self._failing = False
         self._timers: list[QTimer] = []
@@ -107,6 +113,27 @@ class StorageWorker(QObject):
         self._runtimes[runtime.program_id] = runtime
         self._schedule()
 
+    @Slot(object)
+    def save_job(self, job: Job) -> None:
+        """Latest state of a job wins: a job queued and finished between two commits is written once."""
+        self._jobs[job.id] = job
+        self._schedule()
+
+    @Slot(object)
+    def add_delivery(self, delivery: DeliveryRecord) -> None:
+        self._deliveries.append(delivery)
+        self._schedule()
+
+    @Slot(object)
+    def save_record(self, change: RecordChange) -> None:
+        self._records.append(change)
+        self._schedule()
+
+    @Slot(str, int)
+    def set_meta_int(self, key: str, value: int) -> None:
+        self._meta_ints[key] = value
+        self._schedule()
+
     # ---------------------------------------------------------------- writing
 
     def _schedule(self) -> None:
@@ -126,6 +153,10 @@ class StorageWorker(QObject):
             runtimes=tuple(self._runtimes.values()),
             last_program_id=self._last_program_id,
             accounts=tuple(self._accounts),
+            jobs=tuple(self._jobs.values()),
+            deliveries=tuple(self._deliveries),
+            records=tuple(self._records),
+            meta_ints=tuple(self._meta_ints.items()),
         )
         if batch.is_empty():
             return True
@@ -144,6 +175,10 @@ class StorageWorker(QObject):
         self._removed.clear()
         self._runtimes.clear()
         self._accounts.clear()
+        self._jobs.clear()
+        self._deliveries.clear()
+        self._records.clear()
+        self._meta_ints.clear()
         self._last_program_id = None
         if self._failing:
             self._failing = False

@@ -1,0 +1,204 @@
+"""``JobQueue``: the authoritative, in-memory set of jobs, with every change reported for writing behind.
+
+Single-threaded by design: the engine calls it from its own thread only; the worker threads receive a job
+snapshot to run and send back a ``JobOutcome``. Persistence is the caller's: every changed ``Job`` is handed
+to ``persist`` (the storage thread writes it in its next transaction), so a queued job survives a restart.
+"""
+
+import logging
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+
+from monitor_app.core.errors import ConflictError, NotFoundError
+from monitor_app.core.jobs import Job, JobOutcome, JobState
+from monitor_app.jobs.retry import RetryPolicy
+
+log = logging.getLogger(__name__)
+
+#: Finished jobs kept in memory for the Jobs view (the database keeps them for a week).
+FINISHED_KEPT_IN_MEMORY = 500
+#: A job interrupted while running (the monitor died) counts the attempt; this message explains it.
+INTERRUPTED = "interrupted: the monitor stopped while this attempt was running"
+
+
+class JobQueue:
+    """Queued, running and recently finished jobs.
+
+    Args:
+        jobs: Unfinished jobs loaded from storage (any left RUNNING were interrupted and are queued again).
+        last_id: Highest job id ever handed out.
+        persist: Called with each changed job.
+        retry: Backoff between attempts.
+        rng: Jitter source (tests pass a seeded one).
+    """
+
+    def __init__(
+        self,
+        jobs: Iterable[Job] = (),
+        *,
+        last_id: int = 0,
+        persist: Callable[[Job], None] = lambda job: None,
+        retry: RetryPolicy | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._persist = persist
+        self._retry = retry or RetryPolicy()
+        self._rng = rng or random.Random()
+        self._jobs: dict[int, Job] = {}
+        self._next_id = last_id + 1
+        for job in jobs:
+            self._next_id = max(self._next_id, job.id + 1)
+            if job.state is JobState.RUNNING:
+                job = replace(job, state=JobState.QUEUED, last_error=INTERRUPTED)
+                self._persist(job)
+            self._jobs[job.id] = job
+
+    # ------------------------------------------------------------------ queries
+
+    def get(self, job_id: int) -> Job:
+        try:
+            return self._jobs[job_id]
+        except KeyError:
+            raise NotFoundError(f"no job with id {job_id}") from None
+
+    def jobs(self) -> tuple[Job, ...]:
+        """Every job known in memory, newest first."""
+        return tuple(sorted(self._jobs.values(), key=lambda job: job.id, reverse=True))
+
+    def pending(self) -> int:
+        """Jobs not finished (queued or running)."""
+        return sum(1 for job in self._jobs.values() if not job.finished)
+
+    def next_due(self) -> float | None:
+        """The earliest ``run_after`` of a queued job, or None when nothing is queued."""
+        times = [job.run_after for job in self._jobs.values() if job.state is JobState.QUEUED]
+        return min(times) if times else None
+
+    # ------------------------------------------------------------------ producing
+
+    def enqueue(
+        self,
+        kind: str,
+        payload: dict[str, object],
+        *,
+        now: float,
+        title: str = "",
+        max_attempts: int = 5,
+        program_id: int | None = None,
+        run_after: float | None = None,
+    ) -> Job:
+        """A new queued job, due at ``run_after`` (default now)."""
+        if max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        job = Job(
+            id=self._next_id,
+            kind=kind,
+            payload=payload,
+            title=title,
+            max_attempts=max_attempts,
+            program_id=program_id,
+            created_at=now,
+            updated_at=now,
+            run_after=now if run_after is None else run_after,
+        )
+        self._next_id += 1
+        self._store(job)
+        return job
+
+    # ------------------------------------------------------------------ running
+
+    def take(self, now: float) -> Job | None:
+        """The oldest queued job that is due, marked RUNNING with its attempt counted; None if none is due."""
+        due = [job for job in self._jobs.values() if job.state is JobState.QUEUED and job.run_after <= now]
+        if not due:
+            return None
+        job = min(due, key=lambda j: (j.run_after, j.id))
+        running = replace(job, state=JobState.RUNNING, attempts=job.attempts + 1, updated_at=now)
+        self._store(running)
+        return running
+
+    def finish(self, job_id: int, outcome: JobOutcome, *, now: float) -> Job:
+        """Record an attempt's outcome: DONE, queued again after a backoff, or FAILED when out of attempts.
+
+        A job cancelled while its attempt ran stays cancelled (the outcome is kept as its result).
+        """
+        job = self.get(job_id)
+        if job.state is JobState.CANCELLED:
+            return job
+        if job.state is not JobState.RUNNING:
+            log.warning("outcome for job %d which is %s; ignored", job_id, job.state)
+            return job
+        if outcome.ok:
+            done = replace(
+                job, state=JobState.DONE, updated_at=now, finished_at=now, last_error="", result=outcome.result
+            )
+        elif outcome.retry and job.attempts < job.max_attempts:
+            delay = self._retry.delay(job.attempts, retry_after=outcome.retry_after, rng=self._rng)
+            done = replace(
+                job,
+                state=JobState.QUEUED,
+                updated_at=now,
+                run_after=now + delay,
+                last_error=outcome.error,
+                result=outcome.result,
+            )
+        else:
+            why = outcome.error if not outcome.retry else f"{outcome.error} (gave up after {job.attempts} attempts)"
+            done = replace(
+                job,
+                state=JobState.FAILED,
+                updated_at=now,
+                finished_at=now,
+                last_error=why,
+                result=outcome.result,
+            )
+        self._store(done)
+        return done
+
+    # ------------------------------------------------------------------ admin actions
+
+    def retry(self, job_id: int, *, now: float) -> Job:
+        """Run a failed or cancelled job again now, with a fresh set of attempts."""
+        job = self.get(job_id)
+        if job.state not in (JobState.FAILED, JobState.CANCELLED):
+            raise ConflictError(f"job {job_id} is {job.state.value}; only failed or cancelled jobs can be retried")
+        again = replace(
+            job, state=JobState.QUEUED, attempts=0, run_after=now, updated_at=now, finished_at=None
+        )
+        self._store(again)
+        return again
+
+    def cancel(self, job_id: int, *, now: float) -> Job:
+        """Stop a job from running (again). A running attempt finishes, but nothing follows it."""
+        job = self.get(job_id)
+        if job.finished:
+            raise ConflictError(f"job {job_id} is already {job.state.value}")
+        cancelled = replace(job, state=JobState.CANCELLED, updated_at=now, finished_at=now)
+        self._store(cancelled)
+        return cancelled
+
+    def cancel_where(self, predicate: Callable[[Job], bool], *, now: float, reason: str) -> int:
+        """Cancel every unfinished job matching ``predicate`` (e.g. deliveries to a deleted endpoint)."""
+        count = 0
+        for job in list(self._jobs.values()):
+            if not job.finished and predicate(job):
+                self._store(
+                    replace(job, state=JobState.CANCELLED, updated_at=now, finished_at=now, last_error=reason)
+                )
+                count += 1
+        return count
+
+    # ------------------------------------------------------------------ internals
+
+    def _store(self, job: Job) -> None:
+        self._jobs[job.id] = job
+        self._persist(job)
+        if job.finished:
+            self._forget_old_finished()
+
+    def _forget_old_finished(self) -> None:
+        finished = [job.id for job in self._jobs.values() if job.finished]
+        if len(finished) > FINISHED_KEPT_IN_MEMORY:
+            for job_id in sorted(finished)[: len(finished) - FINISHED_KEPT_IN_MEMORY]:
+                del self._jobs[job_id]
