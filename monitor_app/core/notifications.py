@@ -10,6 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
+from urllib.parse import urlsplit
+
+from monitor_app.core.errors import FieldError, ValidationError
 
 _EMPTY: Mapping[str, object] = MappingProxyType({})
 
@@ -138,3 +141,143 @@ class DeliveryRecord:
     @property
     def ok(self) -> bool:
         return self.status is not None and 200 <= self.status < 300
+
+
+# ------------------------------------------------------------------------------------------ codec
+
+MAX_URL_LENGTH = 2048
+MAX_COOLDOWN_S = 86_400.0
+
+
+def endpoint_to_dict(endpoint: WebhookEndpoint, *, with_secret: bool = False) -> dict[str, object]:
+    """The JSON shape of an endpoint. The secret is left out unless asked for (storage only); the API shows
+    ``has_secret`` instead."""
+    data: dict[str, object] = {
+        "id": endpoint.id,
+        "name": endpoint.name,
+        "url": endpoint.url,
+        "format": endpoint.format.value,
+        "events": list(endpoint.events),
+        "enabled": endpoint.enabled,
+        "cooldown_s": endpoint.cooldown_s,
+        "created_at": endpoint.created_at,
+        "has_secret": bool(endpoint.secret),
+    }
+    if with_secret:
+        data["secret"] = endpoint.secret
+    return data
+
+
+def endpoint_from_dict(
+    data: Mapping[str, object], *, existing: WebhookEndpoint | None = None
+) -> WebhookEndpoint:
+    """Validate a JSON body (a new endpoint, or changes to ``existing``: omitted keys keep their value).
+
+    Raises:
+        ValidationError: with one ``FieldError`` per wrong field.
+    """
+    if not isinstance(data, Mapping):
+        raise ValidationError([FieldError("body", "must be a JSON object")])
+    base = existing or WebhookEndpoint(url="")
+    errors: list[FieldError] = []
+    known = {"id", "name", "url", "format", "events", "secret", "enabled", "cooldown_s", "created_at", "has_secret"}
+    for key in data:
+        if key not in known:
+            errors.append(FieldError(str(key), "unknown field"))
+
+    url = data.get("url", base.url)
+    if not isinstance(url, str) or not url.strip():
+        errors.append(FieldError("url", "is required: the http(s) address the receiver gave you"))
+        url = ""
+    else:
+        url = url.strip()
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            errors.append(FieldError("url", "must be an absolute http:// or https:// address with a host"))
+        elif len(url) > MAX_URL_LENGTH:
+            errors.append(FieldError("url", f"must be at most {MAX_URL_LENGTH} characters"))
+
+    fmt = data.get("format", base.format.value)
+    try:
+        fmt = WebhookFormat(fmt)
+    except ValueError:
+        errors.append(FieldError("format", "must be one of: generic, discord, slack"))
+        fmt = base.format
+
+    events = data.get("events", list(base.events))
+    if events is None:
+        events = []
+    if not isinstance(events, list | tuple) or not all(isinstance(e, str) for e in events):
+        errors.append(FieldError("events", "must be a list of event names (empty or omitted = all)"))
+        events = []
+    else:
+        unknown = [e for e in events if not is_event_name(e)]
+        if unknown:
+            errors.append(
+                FieldError(
+                    "events",
+                    f"unknown event {unknown[0]!r}; use {', '.join(NOTIFICATION_EVENTS)} or plugin.<id>.<event>",
+                )
+            )
+
+    secret = data.get("secret", base.secret)
+    if secret == "":
+        secret = None
+    if secret is not None and (not isinstance(secret, str) or len(secret) > 256):
+        errors.append(FieldError("secret", "must be text of at most 256 characters"))
+        secret = None
+
+    enabled = data.get("enabled", base.enabled)
+    if not isinstance(enabled, bool):
+        errors.append(FieldError("enabled", "must be true or false"))
+        enabled = base.enabled
+
+    name = data.get("name", base.name)
+    if not isinstance(name, str) or len(name) > 100:
+        errors.append(FieldError("name", "must be text of at most 100 characters"))
+        name = base.name
+
+    cooldown = data.get("cooldown_s", base.cooldown_s)
+    if isinstance(cooldown, bool) or not isinstance(cooldown, int | float) or not 0 <= cooldown <= MAX_COOLDOWN_S:
+        errors.append(FieldError("cooldown_s", f"must be a number of seconds from 0 to {MAX_COOLDOWN_S:g}"))
+        cooldown = base.cooldown_s
+
+    if errors:
+        raise ValidationError(errors)
+    return WebhookEndpoint(
+        url=url,
+        format=fmt,
+        events=tuple(dict.fromkeys(events)),
+        secret=secret,
+        enabled=enabled,
+        name=name.strip(),
+        cooldown_s=float(cooldown),
+        created_at=base.created_at,
+        id=base.id,
+    )
+
+
+def notification_to_dict(notification: Notification) -> dict[str, object]:
+    """JSON shape kept in a delivery job's payload, so the job can run after a restart."""
+    return {
+        "event": notification.event,
+        "time": notification.time,
+        "program_id": notification.program_id,
+        "program_name": notification.program_name,
+        "details": dict(notification.details),
+        "key": notification.key,
+    }
+
+
+def notification_from_dict(data: Mapping[str, object]) -> Notification:
+    details = data.get("details") or {}
+    program_id = data.get("program_id")
+    program_name = data.get("program_name")
+    return Notification(
+        event=str(data["event"]),
+        time=float(data["time"]),  # type: ignore[arg-type]
+        program_id=int(program_id) if isinstance(program_id, int) else None,
+        program_name=str(program_name) if program_name is not None else None,
+        details=details if isinstance(details, Mapping) else {},
+        key=str(data.get("key", "")),
+    )

@@ -9,7 +9,9 @@ status and event snapshots.
 from collections.abc import Mapping
 from typing import Protocol
 
+from monitor_app.core.jobs import Job
 from monitor_app.core.model import Event, MetricsTick, ProgramSpec, ProgramStatus, Series
+from monitor_app.core.notifications import DeliveryRecord, WebhookEndpoint
 from monitor_app.core.states import Cause
 
 
@@ -80,5 +82,47 @@ class EngineCommands(Protocol):
         ...
 
 
+class AutomationPort(Protocol):
+    """Webhooks, jobs, alert rules and schedules. Commands may be called from any thread."""
+
+    def webhooks(self) -> tuple[WebhookEndpoint, ...]: ...
+
+    def webhook(self, endpoint_id: int) -> WebhookEndpoint:
+        """Raises NotFoundError."""
+        ...
+
+    def add_webhook(self, data: Mapping[str, object]) -> WebhookEndpoint:
+        """Validate and register an endpoint (the JSON shape of the REST API). Raises ValidationError."""
+        ...
+
+    def update_webhook(self, endpoint_id: int, data: Mapping[str, object]) -> WebhookEndpoint: ...
+
+    def remove_webhook(self, endpoint_id: int) -> WebhookEndpoint: ...
+
+    def test_webhook(self, endpoint_id: int, *, actor: str = "") -> Job:
+        """Queue a test message; the returned job tells how it went."""
+        ...
+
+    def deliveries(self, endpoint_id: int, limit: int = 100) -> tuple[DeliveryRecord, ...]:
+        """Newest first."""
+        ...
+
+    def jobs(self) -> tuple[Job, ...]:
+        """Queued, running and recently finished jobs, newest first."""
+        ...
+
+    def job(self, job_id: int) -> Job: ...
+
+    def retry_job(self, job_id: int) -> Job:
+        """Raises ConflictError unless the job failed or was cancelled."""
+        ...
+
+    def cancel_job(self, job_id: int) -> Job:
+        """Raises ConflictError if the job already finished."""
+        ...
+
+
 class Engine(EngineQueries, EngineCommands, Protocol):
     """Everything above the engine talks to this."""
+
+    automation: AutomationPort

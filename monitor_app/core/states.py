@@ -68,4 +68,8 @@ class EventKind(StrEnum):
     LEFTOVERS_KILLED = "leftovers_killed"  # processes of the tree that outlived their root
     COMMAND_REJECTED = "command_rejected"
     AUDIT = "audit"  # a change that is not a program's: accounts, API keys, settings
+    ALERT_FIRED = "alert_fired"  # an alert rule's condition started to hold
+    ALERT_RESOLVED = "alert_resolved"
+    SCHEDULE = "schedule"  # a scheduled action ran, warned, was skipped or deferred
+    SCHEDULE_MISSED = "schedule_missed"  # a fire time passed while the monitor was not running
     ERROR = "error"

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from monitor_app.engine.automation import AutomationConfig
 from monitor_app.storage.repository import Retention
 from monitor_app.supervision.logfiles import DEFAULT_BACKUPS, DEFAULT_MAX_BYTES
 
@@ -19,6 +20,7 @@ class EngineConfig:
     retention: How long each history tier is kept.
     output_log_max_bytes / output_log_backups: Rotation of program output logs.
     bcrypt_rounds: Work factor of password hashes (tests use the minimum, 4).
+    automation: Job workers, webhook attempts and timeout, payload language.
     """
 
     data_dir: Path
@@ -28,6 +30,7 @@ class EngineConfig:
     output_log_max_bytes: int = DEFAULT_MAX_BYTES
     output_log_backups: int = DEFAULT_BACKUPS
     bcrypt_rounds: int = 12
+    automation: AutomationConfig = field(default_factory=AutomationConfig)
 
     @property
     def database_file(self) -> Path:

@@ -13,6 +13,7 @@ from dataclasses import fields
 
 from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, Signal, Slot
 
+from monitor_app.auth.service import AccountService
 from monitor_app.core.clock import Clock, SystemClock
 from monitor_app.core.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from monitor_app.core.model import (
@@ -34,8 +35,8 @@ from monitor_app.core.states import (
     ProgramState,
 )
 from monitor_app.core.validation import validate_program
+from monitor_app.engine.automation import Automation, Persistence
 from monitor_app.engine.config import EngineConfig
-from monitor_app.auth.service import AccountService
 from monitor_app.engine.facade import EngineFacade
 from monitor_app.settings.schema import MAX_INTERVAL_S, MIN_INTERVAL_S
 from monitor_app.storage.repository import Retention, Storage
@@ -77,6 +78,9 @@ class LocalEngine(EngineFacade):
     _store_event = Signal(object)
     _sampling_interval = Signal(float)
     _store_accounts = Signal(object)
+    _store_job = Signal(object)
+    _store_record = Signal(object)
+    _store_delivery = Signal(object)
 
     def __init__(
         self,
@@ -133,6 +137,16 @@ class LocalEngine(EngineFacade):
             graceful_stop=graceful_stop,
         )
         self._sampling = SamplingWorker(interval_s=config.interval_s, clock=self._clock)
+        # Webhooks, jobs, alert rules and schedules: fed by this engine's own signals.
+        self.automation = Automation(
+            self._storage,
+            Persistence(job=self._store_job.emit, record=self._store_record.emit, delivery=self._store_delivery.emit),
+            clock=self._clock,
+            program_name=lambda pid: spec.name if (spec := self._programs.get(pid)) else None,
+            status_of=lambda pid: self._statuses.get(pid),
+            config=config.automation,
+            parent=self,
+        )
         self._threads: list[QThread] = [
             thread_for(self._storage_worker, "storage"),
             thread_for(self._supervision, "supervision"),
@@ -166,6 +180,11 @@ class LocalEngine(EngineFacade):
         self._store_event.connect(sto.add_event)
         self._sampling_interval.connect(smp.set_interval)
         self._store_accounts.connect(sto.add_accounts)
+        self._store_job.connect(sto.save_job)
+        self._store_record.connect(sto.save_record)
+        self._store_delivery.connect(sto.add_delivery)
+        # facade -> automation (same thread)
+        self.event_recorded.connect(self.automation.on_event)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -176,6 +195,7 @@ class LocalEngine(EngineFacade):
         self._running = True
         for thread in self._threads:
             thread.start()
+        self.automation.start()
 
     def shutdown(self) -> None:
         """Stop watching and write what is pending; managed programs keep running."""
@@ -183,6 +203,7 @@ class LocalEngine(EngineFacade):
             self._storage.close()  # never started: the workers ran nothing, the threads never ran
             return
         self._running = False
+        self.automation.shutdown()  # before storage: the jobs' last states are written with the rest
         blocking = Qt.ConnectionType.BlockingQueuedConnection
         QMetaObject.invokeMethod(self._supervision, "shutdown", blocking)
         QMetaObject.invokeMethod(self._sampling, "shutdown", blocking)
@@ -318,6 +339,7 @@ class LocalEngine(EngineFacade):
         self._supervise_remove.emit(program_id)
         self._store_removal.emit(program_id)
         self._record(EventKind.PROGRAM_REMOVED, program_id, cause, actor, f"program {spec.name!r} removed")
+        self.automation.forget_program(program_id)
         self.program_removed.emit(program_id)
 
     def start_program(self, program_id: int, *, cause: Cause, actor: str) -> None:

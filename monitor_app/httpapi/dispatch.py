@@ -188,7 +188,7 @@ class Dispatcher:
             if retry_after:
                 headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
             response = error_response(status, exc.code, exc.message, details, headers)
-        except Exception:  # noqa: BLE001 - a bug must not leak a traceback to clients
+        except Exception:
             log.exception("internal error handling %s %s", request.method, request.path)
             response = error_response(500, "internal_error", "internal error; see the monitor's log")
         elapsed = time.perf_counter() - started

@@ -11,13 +11,15 @@ from typing import Any
 from monitor_app import __version__
 from monitor_app.auth.service import AccountService
 from monitor_app.core.accounts import Role
-from monitor_app.core.errors import FieldError, NotFoundError, ValidationError
+from monitor_app.core.errors import NotFoundError
 from monitor_app.core.ports import Engine
 from monitor_app.core.states import Cause
 from monitor_app.core.validation import program_from_mapping
 from monitor_app.httpapi import schemas
+from monitor_app.httpapi.automation_routes import build_automation_routes
 from monitor_app.httpapi.dispatch import ApiError, Context, Reply, Route, bearer_token, dumps, weak_etag
 from monitor_app.httpapi.perf import PerformanceStats
+from monitor_app.httpapi.query import float_query, int_query, invalid
 
 RANGES = {"1h": 3600.0, "24h": 86_400.0, "7d": 7 * 86_400.0, "30d": 30 * 86_400.0}
 DEFAULT_POINTS = 300
@@ -33,7 +35,7 @@ class ApiServices:
     accounts: AccountService
     perf: PerformanceStats
     metrics_text: Callable[[], bytes] = lambda: b""
-    openapi: Callable[[], dict[str, Any]] = lambda: {}
+    openapi: Callable[[], dict[str, Any]] = dict
     started_at: float = field(default_factory=time.time)
     clock: Callable[[], float] = time.time
 
@@ -87,8 +89,8 @@ def build_routes(s: ApiServices) -> list[Route]:
         engine.program(program_id)
         window = c.request.query.get("range", "1h")
         if window not in RANGES:
-            raise _invalid("range", f"must be one of: {', '.join(RANGES)}")
-        points = _int_query(c, "points", DEFAULT_POINTS, 1, MAX_POINTS)
+            raise invalid("range", f"must be one of: {', '.join(RANGES)}")
+        points = int_query(c, "points", DEFAULT_POINTS, 1, MAX_POINTS)
         end = s.clock()
         start = end - RANGES[window]
         cpu = engine.history(program_id, "cpu_percent", start, end, points)
@@ -111,10 +113,10 @@ def build_routes(s: ApiServices) -> list[Route]:
         return schemas.system_json(tick.system)
 
     def events(c: Context) -> Any:
-        program_id = _int_query(c, "program_id", None, 1, 10**12)
-        limit = _int_query(c, "limit", 100, 1, MAX_EVENTS)
-        since = _float_query(c, "since")
-        until = _float_query(c, "until")
+        program_id = int_query(c, "program_id", None, 1, 10**12)
+        limit = int_query(c, "limit", 100, 1, MAX_EVENTS)
+        since = float_query(c, "since")
+        until = float_query(c, "until")
         found = engine.events(program_id=program_id, since=since, until=until, limit=limit)
         return [schemas.event_json(event) for event in found]
 
@@ -281,6 +283,7 @@ def build_routes(s: ApiServices) -> list[Route]:
         Route("DELETE", "/api/admin/performance", reset_performance, "admin", "Reset the request statistics",
               status=204, tag="admin"),
         Route("GET", "/metrics", prometheus, "guest", "Prometheus text exposition", tag="meta"),
+        *build_automation_routes(engine),
     ]
 
 
@@ -295,40 +298,10 @@ def _statuses(engine: Engine, now: float) -> list[dict[str, Any]]:
     ]
 
 
-def _invalid(name: str, message: str) -> ValidationError:
-    return ValidationError([FieldError(name, message)])
-
-
-def _int_query(c: Context, name: str, default: int | None, low: int, high: int) -> Any:
-    raw = c.request.query.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise _invalid(name, "must be a whole number") from None
-    if not low <= value <= high:
-        raise _invalid(name, f"must be between {low} and {high}")
-    return value
-
-
-def _float_query(c: Context, name: str) -> float | None:
-    raw = c.request.query.get(name)
-    if raw is None or raw == "":
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        raise _invalid(name, "must be a number (seconds since 1970)") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise _invalid(name, "must be a finite number")
-    return value
-
-
 def _str_field(c: Context, name: str) -> str:
     value = c.json.get(name)
     if not isinstance(value, str) or not value:
-        raise _invalid(name, "is required and must be a non-empty string")
+        raise invalid(name, "is required and must be a non-empty string")
     return value
 
 
@@ -338,7 +311,7 @@ def _role(c: Context, *, default: Role | None) -> Role | None:
     try:
         return Role(c.json["role"])
     except ValueError:
-        raise _invalid("role", "must be admin or guest") from None
+        raise invalid("role", "must be admin or guest") from None
 
 
 def _user(accounts: AccountService, user_id: int):  # type: ignore[no-untyped-def]

@@ -9,7 +9,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from monitor_app.core.accounts import ApiKey, User
+from monitor_app.core.jobs import Job
 from monitor_app.core.model import Event, ProgramSample, ProgramSpec, ProgramStatus, Series, SystemSample
+from monitor_app.core.notifications import DeliveryRecord, WebhookEndpoint, endpoint_to_dict
 
 MB = 1024 * 1024
 
@@ -126,6 +128,48 @@ def key_json(key: ApiKey, owner: str) -> dict[str, Any]:
     }
 
 
+def webhook_json(endpoint: WebhookEndpoint) -> dict[str, Any]:
+    """An endpoint without its secret (``has_secret`` says whether one is set)."""
+    return endpoint_to_dict(endpoint)
+
+
+def delivery_json(delivery: DeliveryRecord) -> dict[str, Any]:
+    return {
+        "id": delivery.id,
+        "endpoint_id": delivery.endpoint_id,
+        "time": delivery.time,
+        "event": delivery.event,
+        "status": delivery.status,
+        "latency_ms": delivery.latency_ms,
+        "error": delivery.error,
+        "attempt": delivery.attempt,
+        "final": delivery.final,
+        "job_id": delivery.job_id,
+        "ok": delivery.ok,
+    }
+
+
+def job_json(job: Job, *, with_payload: bool = False) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": job.id,
+        "kind": job.kind,
+        "title": job.title,
+        "state": job.state.value,
+        "attempts": job.attempts,
+        "max_attempts": job.max_attempts,
+        "created_at": job.created_at,
+        "updated_at": job.updated_at,
+        "run_after": job.run_after,
+        "finished_at": job.finished_at,
+        "last_error": job.last_error,
+        "program_id": job.program_id,
+        "result": _plain(job.result),
+    }
+    if with_payload:
+        data["payload"] = _plain(job.payload)
+    return data
+
+
 def _plain(value: Any) -> Any:
     """Mapping proxies and tuples in event details become plain JSON objects and arrays."""
     if isinstance(value, Mapping):
@@ -162,6 +206,16 @@ PROGRAM_FIELDS: dict[str, Any] = {
     "stop_timeout": {**_NUMBER, "minimum": 0},
     "adopt": _BOOL,
     "hide_window": _BOOL,
+}
+
+WEBHOOK_FIELDS: dict[str, Any] = {
+    "name": {**_STR, "maxLength": 100},
+    "url": _STR,
+    "format": {"type": "string", "enum": ["generic", "discord", "slack"]},
+    "events": {"type": ["array", "null"], "items": _STR},
+    "secret": {"type": ["string", "null"]},
+    "enabled": _BOOL,
+    "cooldown_s": {**_NUMBER, "minimum": 0},
 }
 
 SCHEMAS: dict[str, Any] = {
@@ -285,6 +339,37 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["action"],
         "properties": {"action": _STR, "params": {"type": "object"}},
+    },
+    "Webhook": {
+        "type": "object",
+        "properties": {
+            "id": _INT, "name": _STR, "url": _STR, "format": _STR, "events": {"type": "array", "items": _STR},
+            "enabled": _BOOL, "cooldown_s": _NUMBER, "created_at": _NUMBER, "has_secret": _BOOL,
+        },
+    },
+    "WebhookInput": {
+        "type": "object",
+        "required": ["url"],
+        "additionalProperties": False,
+        "properties": WEBHOOK_FIELDS,
+    },
+    "WebhookUpdate": {"type": "object", "additionalProperties": False, "properties": WEBHOOK_FIELDS},
+    "Delivery": {
+        "type": "object",
+        "properties": {
+            "id": _INT, "endpoint_id": _INT, "time": _NUMBER, "event": _STR, "status": _NULLABLE_INT,
+            "latency_ms": _NUMBER, "error": _STR, "attempt": _INT, "final": _BOOL, "job_id": _INT, "ok": _BOOL,
+        },
+    },
+    "Job": {
+        "type": "object",
+        "properties": {
+            "id": _INT, "kind": _STR, "title": _STR,
+            "state": {"type": "string", "enum": ["queued", "running", "done", "failed", "cancelled"]},
+            "attempts": _INT, "max_attempts": _INT, "created_at": _NUMBER, "updated_at": _NUMBER,
+            "run_after": _NUMBER, "finished_at": _NULLABLE_NUMBER, "last_error": _STR,
+            "program_id": _NULLABLE_INT, "result": {"type": "object"},
+        },
     },
     "Performance": {"type": "object", "additionalProperties": {"type": "object"}},
     "Health": {"type": "object", "properties": {"status": _STR, "version": _STR, "uptime_s": _NUMBER}},

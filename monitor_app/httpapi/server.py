@@ -108,7 +108,7 @@ class _PlainListener(QTcpServer):
         super().__init__()
         self._router = _Router(self, on_stream)
 
-    def incomingConnection(self, handle: int) -> None:  # noqa: N802 - Qt override
+    def incomingConnection(self, handle: int) -> None:
         socket = QTcpSocket(self)
         if not socket.setSocketDescriptor(handle):
             socket.deleteLater()
@@ -124,7 +124,7 @@ class _TlsListener(QSslServer):
         self._configuration = configuration
         self._router = _Router(self, on_stream)
 
-    def incomingConnection(self, handle: int) -> None:  # noqa: N802 - Qt override
+    def incomingConnection(self, handle: int) -> None:
         socket = QSslSocket(self)
         if not socket.setSocketDescriptor(handle):
             socket.deleteLater()
@@ -256,7 +256,7 @@ class ApiServer(QObject):
     def _on_after_request(self, request: QHttpServerRequest, response: QHttpServerResponse) -> None:
         try:
             api_response = self._dispatcher.dispatch(to_api_request(request))
-        except Exception:  # noqa: BLE001 - never leave QHttpServer's empty 200 in place
+        except Exception:
             log.exception("cannot read the request")
             api_response = error_response(500, "internal_error", "internal error; see the monitor's log")
         status = _STATUS.get(api_response.status) or QHttpServerResponder.StatusCode(api_response.status)

@@ -1,12 +1,15 @@
 """``JobQueue``: the authoritative, in-memory set of jobs, with every change reported for writing behind.
 
-Single-threaded by design: the engine calls it from its own thread only; the worker threads receive a job
-snapshot to run and send back a ``JobOutcome``. Persistence is the caller's: every changed ``Job`` is handed
+Thread-safe (one lock around every method): the engine's thread dispatches and records outcomes, while the
+GUI and the HTTP thread may queue, retry or cancel. The worker threads never touch it: they receive a job
+snapshot and send back a ``JobOutcome``. Persistence is the caller's: every changed ``Job`` is handed
 to ``persist`` (the storage thread writes it in its next transaction), so a queued job survives a restart.
 """
 
+import functools
 import logging
 import random
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
@@ -15,6 +18,16 @@ from monitor_app.core.jobs import Job, JobOutcome, JobState
 from monitor_app.jobs.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
+
+def _locked[F: Callable[..., object]](method: F) -> F:
+    """Run the method holding the queue's lock."""
+
+    @functools.wraps(method)
+    def run(self: "JobQueue", *args: object, **kwargs: object) -> object:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return run  # type: ignore[return-value]
 
 #: Finished jobs kept in memory for the Jobs view (the database keeps them for a week).
 FINISHED_KEPT_IN_MEMORY = 500
@@ -46,6 +59,7 @@ class JobQueue:
         self._retry = retry or RetryPolicy()
         self._rng = rng or random.Random()
         self._jobs: dict[int, Job] = {}
+        self._lock = threading.RLock()
         self._next_id = last_id + 1
         for job in jobs:
             self._next_id = max(self._next_id, job.id + 1)
@@ -56,20 +70,24 @@ class JobQueue:
 
     # ------------------------------------------------------------------ queries
 
+    @_locked
     def get(self, job_id: int) -> Job:
         try:
             return self._jobs[job_id]
         except KeyError:
             raise NotFoundError(f"no job with id {job_id}") from None
 
+    @_locked
     def jobs(self) -> tuple[Job, ...]:
         """Every job known in memory, newest first."""
         return tuple(sorted(self._jobs.values(), key=lambda job: job.id, reverse=True))
 
+    @_locked
     def pending(self) -> int:
         """Jobs not finished (queued or running)."""
         return sum(1 for job in self._jobs.values() if not job.finished)
 
+    @_locked
     def next_due(self) -> float | None:
         """The earliest ``run_after`` of a queued job, or None when nothing is queued."""
         times = [job.run_after for job in self._jobs.values() if job.state is JobState.QUEUED]
@@ -77,6 +95,7 @@ class JobQueue:
 
     # ------------------------------------------------------------------ producing
 
+    @_locked
     def enqueue(
         self,
         kind: str,
@@ -108,6 +127,7 @@ class JobQueue:
 
     # ------------------------------------------------------------------ running
 
+    @_locked
     def take(self, now: float) -> Job | None:
         """The oldest queued job that is due, marked RUNNING with its attempt counted; None if none is due."""
         due = [job for job in self._jobs.values() if job.state is JobState.QUEUED and job.run_after <= now]
@@ -118,6 +138,7 @@ class JobQueue:
         self._store(running)
         return running
 
+    @_locked
     def finish(self, job_id: int, outcome: JobOutcome, *, now: float) -> Job:
         """Record an attempt's outcome: DONE, queued again after a backoff, or FAILED when out of attempts.
 
@@ -158,6 +179,7 @@ class JobQueue:
 
     # ------------------------------------------------------------------ admin actions
 
+    @_locked
     def retry(self, job_id: int, *, now: float) -> Job:
         """Run a failed or cancelled job again now, with a fresh set of attempts."""
         job = self.get(job_id)
@@ -169,6 +191,7 @@ class JobQueue:
         self._store(again)
         return again
 
+    @_locked
     def cancel(self, job_id: int, *, now: float) -> Job:
         """Stop a job from running (again). A running attempt finishes, but nothing follows it."""
         job = self.get(job_id)
@@ -178,6 +201,7 @@ class JobQueue:
         self._store(cancelled)
         return cancelled
 
+    @_locked
     def cancel_where(self, predicate: Callable[[Job], bool], *, now: float, reason: str) -> int:
         """Cancel every unfinished job matching ``predicate`` (e.g. deliveries to a deleted endpoint)."""
         count = 0

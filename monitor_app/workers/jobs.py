@@ -9,7 +9,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
 from monitor_app.core.clock import Clock
 from monitor_app.core.jobs import Job, JobOutcome
@@ -62,6 +62,7 @@ class JobPool(QObject):
     """
 
     job_changed = Signal(object)
+    _wake = Signal()
 
     def __init__(
         self,
@@ -84,6 +85,7 @@ class JobPool(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.dispatch)
+        self._wake.connect(self.dispatch, Qt.ConnectionType.QueuedConnection)
         self._running = False
 
     @property
@@ -137,9 +139,9 @@ class JobPool(QObject):
         self._arm(now)
 
     def notify(self, job: Job) -> None:
-        """A job was queued, retried or cancelled by someone: show it and run it if a worker is free."""
+        """A job was queued, retried or cancelled (from any thread): show it and run it if a worker is free."""
         self.job_changed.emit(job)
-        self.dispatch()
+        self._wake.emit()
 
     def _arm(self, now: float) -> None:
         due = self._queue.next_due()

@@ -15,8 +15,10 @@ def engines(qtbot, tmp_path: Path):
     made: list[LocalEngine] = []
     pids: set[int] = set()
 
-    def make(*, start: bool = True, interval_s: float = 0.1) -> LocalEngine:
-        engine = LocalEngine(EngineConfig(data_dir=tmp_path / "data", interval_s=interval_s, bcrypt_rounds=4))
+    def make(*, start: bool = True, interval_s: float = 0.1, **config: object) -> LocalEngine:
+        engine = LocalEngine(
+            EngineConfig(data_dir=tmp_path / "data", interval_s=interval_s, bcrypt_rounds=4, **config)  # type: ignore[arg-type]
+        )
         engine.status_changed.connect(lambda s: s.pid and pids.add(s.pid))
         made.append(engine)
         if start:

@@ -1,0 +1,110 @@
+"""REST endpoints for automation: webhooks and their delivery log, and the job queue (admins retry/cancel).
+
+Webhook URLs are secrets (Discord and Slack put the token in the path), so every webhook endpoint is for
+admins only, and secrets are never returned.
+"""
+
+from typing import Any
+
+from monitor_app.core.jobs import JobState
+from monitor_app.core.ports import Engine
+from monitor_app.core.states import Cause
+from monitor_app.httpapi import schemas
+from monitor_app.httpapi.dispatch import Context, Reply, Route
+from monitor_app.httpapi.query import int_query, invalid
+
+MAX_JOBS = 1000
+MAX_DELIVERIES = 1000
+
+
+def build_automation_routes(engine: Engine) -> list[Route]:
+    auto = engine.automation
+
+    # ---------------------------------------------------------------- webhooks
+
+    def list_webhooks(_c: Context) -> Any:
+        return [schemas.webhook_json(endpoint) for endpoint in auto.webhooks()]
+
+    def get_webhook(c: Context) -> Any:
+        return schemas.webhook_json(auto.webhook(c.params["id"]))
+
+    def create_webhook(c: Context) -> Reply:
+        endpoint = auto.add_webhook(c.json)
+        engine.record_audit(f"webhook {endpoint.id} added", cause=Cause.API, actor=c.actor)
+        return Reply(schemas.webhook_json(endpoint), status=201, headers={"Location": f"/api/webhooks/{endpoint.id}"})
+
+    def update_webhook(c: Context) -> Any:
+        endpoint = auto.update_webhook(c.params["id"], c.json)
+        engine.record_audit(f"webhook {endpoint.id} changed", cause=Cause.API, actor=c.actor)
+        return schemas.webhook_json(endpoint)
+
+    def delete_webhook(c: Context) -> Reply:
+        endpoint = auto.remove_webhook(c.params["id"])
+        engine.record_audit(f"webhook {endpoint.id} removed", cause=Cause.API, actor=c.actor)
+        return Reply(status=204)
+
+    def test_webhook(c: Context) -> Reply:
+        job = auto.test_webhook(c.params["id"], actor=c.actor)
+        return Reply({"job_id": job.id, "job": schemas.job_json(job)}, status=202,
+                     headers={"Location": f"/api/jobs/{job.id}"})
+
+    def deliveries(c: Context) -> Any:
+        limit = int_query(c, "limit", 100, 1, MAX_DELIVERIES)
+        return [schemas.delivery_json(d) for d in auto.deliveries(c.params["id"], limit)]
+
+    # ---------------------------------------------------------------- jobs
+
+    def list_jobs(c: Context) -> Any:
+        state = c.request.query.get("state") or None
+        if state is not None and state not in {s.value for s in JobState}:
+            raise invalid("state", "must be one of: " + ", ".join(s.value for s in JobState))
+        kind = c.request.query.get("kind") or None
+        program_id = int_query(c, "program_id", None, 1, 10**12)
+        limit = int_query(c, "limit", 100, 1, MAX_JOBS)
+        found = [
+            job for job in auto.jobs()
+            if (state is None or job.state.value == state)
+            and (kind is None or job.kind == kind)
+            and (program_id is None or job.program_id == program_id)
+        ]
+        return [schemas.job_json(job) for job in found[:limit]]
+
+    def get_job(c: Context) -> Any:
+        return schemas.job_json(auto.job(c.params["id"]), with_payload=True)
+
+    def retry_job(c: Context) -> Any:
+        job = auto.retry_job(c.params["id"])
+        engine.record_audit(f"job {job.id} retried", cause=Cause.API, actor=c.actor)
+        return schemas.job_json(job)
+
+    def cancel_job(c: Context) -> Any:
+        job = auto.cancel_job(c.params["id"])
+        engine.record_audit(f"job {job.id} cancelled", cause=Cause.API, actor=c.actor)
+        return schemas.job_json(job)
+
+    return [
+        Route("GET", "/api/webhooks", list_webhooks, "admin", "Webhook endpoints (secrets are never shown)",
+              response="Webhook", response_array=True, tag="webhooks"),
+        Route("POST", "/api/webhooks", create_webhook, "admin", "Add a webhook endpoint", limit="manage",
+              body="WebhookInput", response="Webhook", status=201, tag="webhooks"),
+        Route("GET", "/api/webhooks/{id}", get_webhook, "admin", "One webhook endpoint", response="Webhook",
+              tag="webhooks"),
+        Route("PUT", "/api/webhooks/{id}", update_webhook, "admin", "Change a webhook (fields given only)",
+              limit="manage", body="WebhookUpdate", response="Webhook", tag="webhooks"),
+        Route("DELETE", "/api/webhooks/{id}", delete_webhook, "admin",
+              "Remove a webhook; its pending deliveries are cancelled", limit="manage", status=204, tag="webhooks"),
+        Route("POST", "/api/webhooks/{id}/test", test_webhook, "admin", "Send a test message (as a job)",
+              limit="action", status=202, tag="webhooks"),
+        Route("GET", "/api/webhooks/{id}/deliveries", deliveries, "admin", "Delivery log, newest first",
+              response="Delivery", response_array=True, query={"limit": f"1-{MAX_DELIVERIES} (default 100)"},
+              tag="webhooks"),
+        Route("GET", "/api/jobs", list_jobs, "guest", "Queued, running and recent jobs, newest first",
+              response="Job", response_array=True,
+              query={"state": "queued, running, done, failed or cancelled", "kind": "e.g. webhook.deliver",
+                     "program_id": "the program's id", "limit": f"1-{MAX_JOBS} (default 100)"}, tag="jobs"),
+        Route("GET", "/api/jobs/{id}", get_job, "guest", "One job with its payload", response="Job", tag="jobs"),
+        Route("POST", "/api/jobs/{id}/retry", retry_job, "admin", "Run a failed or cancelled job again",
+              limit="action", response="Job", tag="jobs"),
+        Route("POST", "/api/jobs/{id}/cancel", cancel_job, "admin", "Cancel a queued job", limit="action",
+              response="Job", tag="jobs"),
+    ]
