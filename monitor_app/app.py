@@ -12,10 +12,9 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLockFile, QSocketNotifier, QStandardPaths
 
 from monitor_app import APP_NAME, __version__
-from monitor_app.configuration import api_config, api_limits, retention_of
 from monitor_app.auth.bootstrap import initial_admin_password
+from monitor_app.configuration import api_config, api_limits, engine_config
 from monitor_app.core.errors import MonitorError, StorageError
-from monitor_app.engine.config import DEFAULT_INTERVAL_S, EngineConfig
 from monitor_app.engine.local import LocalEngine
 from monitor_app.instance import REPLY_HEADLESS, InstanceServer, ask_running_instance
 from monitor_app.log import setup_logging
@@ -87,12 +86,7 @@ def run_headless(options: Options) -> int:
     server = InstanceServer(data_dir, headless=True)
     server.listen()
     settings = SettingsStore(data_dir / SETTINGS_FILE_NAME).load()
-    config = EngineConfig(
-        data_dir=data_dir,
-        interval_s=options.interval_s or settings.interval_s or DEFAULT_INTERVAL_S,
-        database_path=options.database_path,
-        retention=retention_of(settings),
-    )
+    config = engine_config(options, settings, data_dir)
     try:
         engine = LocalEngine(config)
     except StorageError as exc:

@@ -4,11 +4,43 @@ The command line and the environment win over what the user saved in Settings.""
 
 from pathlib import Path
 
+from PySide6.QtCore import QLocale
+
 from monitor_app.auth.ratelimit import Limit
+from monitor_app.engine.automation import AutomationConfig
+from monitor_app.engine.config import EngineConfig
 from monitor_app.httpapi.server import ApiConfig
+from monitor_app.jobs.retry import RetryPolicy
 from monitor_app.options import Options
 from monitor_app.settings import Settings
 from monitor_app.storage.repository import Retention
+
+
+def engine_config(options: Options, settings: Settings, data_dir: Path) -> EngineConfig:
+    return EngineConfig(
+        data_dir=data_dir,
+        interval_s=options.interval_s or settings.interval_s,
+        database_path=options.database_path,
+        retention=retention_of(settings),
+        automation=automation_config(settings),
+    )
+
+
+def automation_config(settings: Settings) -> AutomationConfig:
+    return AutomationConfig(
+        workers=settings.job_workers,
+        webhook_attempts=settings.webhook_attempts,
+        webhook_timeout_s=settings.webhook_timeout_s,
+        retry=RetryPolicy(initial_s=settings.webhook_retry_s),
+        language=payload_language(settings.language),
+    )
+
+
+def payload_language(language: str) -> str:
+    """The language of webhook messages: the UI's, with "system" resolved ("ko" or "en")."""
+    if language == "system":
+        language = QLocale.system().name()
+    return "ko" if language.lower().startswith("ko") else "en"
 
 
 def retention_of(settings: Settings) -> Retention:

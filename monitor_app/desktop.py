@@ -13,8 +13,8 @@ from PySide6.QtCore import QCoreApplication, QObject, QSettings, QTimer, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
 from monitor_app.auth.bootstrap import ENV_ADMIN_PASSWORD, initial_admin_password
+from monitor_app.configuration import api_config, api_limits, engine_config, payload_language, retention_of
 from monitor_app.core.errors import MonitorError
-from monitor_app.engine.config import EngineConfig
 from monitor_app.engine.local import LocalEngine
 from monitor_app.options import Options
 from monitor_app.resources import translations_dir
@@ -27,7 +27,6 @@ from monitor_app.settings import (
     current_autostart,
     mirror_start_with_os,
 )
-from monitor_app.configuration import api_config, api_limits, retention_of
 from monitor_app.ui.background import BackgroundTasks
 from monitor_app.ui.first_admin_dialog import FirstAdminDialog
 from monitor_app.ui.i18n import Translations
@@ -80,14 +79,7 @@ class DesktopApp(QObject):
         apply_theme(app, self.settings.theme)
         app.setWindowIcon(app_icon())
 
-        self.engine = LocalEngine(
-            EngineConfig(
-                data_dir=data_dir,
-                interval_s=options.interval_s or self.settings.interval_s,
-                database_path=options.database_path,
-                retention=retention_of(self.settings),
-            )
-        )
+        self.engine = LocalEngine(engine_config(options, self.settings, data_dir))
         self.tasks = BackgroundTasks(self)
         self.commands = ProgramCommands(self.engine, current_actor())
         self.window = MainWindow(self.engine, tasks=self.tasks, commands=self.commands)
@@ -208,6 +200,7 @@ class DesktopApp(QObject):
             self.engine.set_retention(retention_of(new))
         if new.language != old.language:
             self.translations.apply(new.language)
+            self.engine.automation.set_language(payload_language(new.language))
         if new.theme != old.theme:
             apply_theme(self.app, new.theme)
         api_fields = ("api_enabled", "api_host", "api_port", "api_tls_certificate", "api_tls_key",

@@ -214,13 +214,55 @@ _FIELD_LIST = (
         minimum=1,
         maximum=100_000,
     ),
+    FieldInfo(
+        name="job_workers",
+        kind=int,
+        default=2,
+        description="Worker threads running queued jobs (webhook deliveries, scheduled actions); applies at the next start.",
+        section="automation",
+        key="job_workers",
+        minimum=1,
+        maximum=16,
+    ),
+    FieldInfo(
+        name="webhook_attempts",
+        kind=int,
+        default=5,
+        description="Attempts per webhook message before it is marked failed.",
+        section="automation",
+        key="webhook_attempts",
+        minimum=1,
+        maximum=20,
+    ),
+    FieldInfo(
+        name="webhook_timeout_s",
+        kind=float,
+        default=5.0,
+        description="Seconds to wait for a webhook receiver to answer.",
+        section="automation",
+        key="webhook_timeout_s",
+        minimum=1.0,
+        maximum=60.0,
+        unit="s",
+    ),
+    FieldInfo(
+        name="webhook_retry_s",
+        kind=float,
+        default=5.0,
+        description="Seconds before the first retry of a failed webhook message; each further retry waits twice as long (at most 5 minutes).",
+        section="automation",
+        key="webhook_retry_s",
+        minimum=0.01,
+        maximum=300.0,
+        unit="s",
+    ),
 )
 
 #: Every setting by attribute name, in the order a settings page shows them.
 FIELDS: Mapping[str, FieldInfo] = MappingProxyType({info.name: info for info in _FIELD_LIST})
 
 #: The TOML tables, in the order the settings file lists them.
-SECTIONS = ("general", "sampling", "retention", "api")
+SECTIONS = ("general", "sampling", "retention", "api", "automation")
 
 #: The retention fields, which must keep raw <= minute <= hour (a coarser tier never ends before a finer one).
 RETENTION_FIELDS = ("retention_raw_hours", "retention_minute_days", "retention_hour_days")
@@ -247,6 +289,10 @@ class Settings:
     api_limit_manage: int = 30
     api_limit_action: int = 10
     api_limit_metrics: int = 100
+    job_workers: int = 2
+    webhook_attempts: int = 5
+    webhook_timeout_s: float = 5.0
+    webhook_retry_s: float = 5.0
 
     def __post_init__(self) -> None:
         errors: list[FieldError] = []
