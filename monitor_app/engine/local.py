@@ -35,7 +35,7 @@ from monitor_app.core.states import (
     ProgramState,
 )
 from monitor_app.core.validation import validate_program
-from monitor_app.engine.automation import Automation, Persistence
+from monitor_app.engine.automation import Automation, EngineLinks
 from monitor_app.engine.config import EngineConfig
 from monitor_app.engine.facade import EngineFacade
 from monitor_app.settings.schema import MAX_INTERVAL_S, MIN_INTERVAL_S
@@ -140,10 +140,16 @@ class LocalEngine(EngineFacade):
         # Webhooks, jobs, alert rules and schedules: fed by this engine's own signals.
         self.automation = Automation(
             self._storage,
-            Persistence(job=self._store_job.emit, record=self._store_record.emit, delivery=self._store_delivery.emit),
+            EngineLinks(
+                persist_job=self._store_job.emit,
+                persist_record=self._store_record.emit,
+                persist_delivery=self._store_delivery.emit,
+                record_event=self.record_event,
+                program_name=lambda pid: spec.name if (spec := self._programs.get(pid)) else None,
+                status_of=lambda pid: self._statuses.get(pid),
+                command=self._automated_command,
+            ),
             clock=self._clock,
-            program_name=lambda pid: spec.name if (spec := self._programs.get(pid)) else None,
-            status_of=lambda pid: self._statuses.get(pid),
             config=config.automation,
             parent=self,
         )
@@ -185,6 +191,8 @@ class LocalEngine(EngineFacade):
         self._store_delivery.connect(sto.add_delivery)
         # facade -> automation (same thread)
         self.event_recorded.connect(self.automation.on_event)
+        self.status_changed.connect(self.automation.on_status)
+        self.metrics_ready.connect(self.automation.on_tick)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -357,6 +365,15 @@ class LocalEngine(EngineFacade):
         if state not in allowed:
             raise ConflictError(f"cannot {verb} {spec.name}: it is {state.value}")
         self._supervise_command.emit(program_id, verb, cause.value, actor)
+
+    def record_event(self, event: Event) -> None:
+        """Store an event made elsewhere (alert rules, schedules, plugins) and tell everyone about it."""
+        self._store_event.emit(event)
+        self.event_recorded.emit(event)
+
+    def _automated_command(self, verb: str, program_id: int, cause: Cause, actor: str) -> None:
+        """A start, stop or restart decided by a rule or a schedule (raises MonitorError when not possible)."""
+        getattr(self, f"{verb}_program")(program_id, cause=cause, actor=actor)
 
     def _record(
         self,

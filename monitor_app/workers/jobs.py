@@ -78,7 +78,8 @@ class JobPool(QObject):
             raise ValueError(f"workers must be between 1 and {MAX_WORKERS}")
         self._queue = queue
         self._clock = clock
-        self._runners = [JobRunner(handlers) for _ in range(workers)]
+        self._handlers: dict[str, JobHandler] = dict(handlers)  # shared with the runners
+        self._runners = [JobRunner(self._handlers) for _ in range(workers)]
         self._threads: list[QThread] = []
         self._idle: list[JobRunner] = []
         self._busy: dict[int, JobRunner] = {}  # job id -> runner
@@ -91,6 +92,10 @@ class JobPool(QObject):
     @property
     def queue(self) -> JobQueue:
         return self._queue
+
+    def add_handler(self, kind: str, handler: JobHandler) -> None:
+        """Let jobs of ``kind`` run; call before ``start`` (the runners read the table without a lock)."""
+        self._handlers[kind] = handler
 
     def start(self) -> None:
         if self._running:
