@@ -9,6 +9,7 @@ status and event snapshots.
 from collections.abc import Mapping
 from typing import Protocol
 
+from monitor_app.core.alerts import AlertRule, AlertState
 from monitor_app.core.jobs import Job
 from monitor_app.core.model import Event, MetricsTick, ProgramSpec, ProgramStatus, Series
 from monitor_app.core.notifications import DeliveryRecord, WebhookEndpoint
@@ -106,6 +107,22 @@ class AutomationPort(Protocol):
     def deliveries(self, endpoint_id: int, limit: int = 100) -> tuple[DeliveryRecord, ...]:
         """Newest first."""
         ...
+
+    def alert_rules(self) -> tuple[AlertRule, ...]: ...
+
+    def alert_rule(self, rule_id: int) -> AlertRule:
+        """Raises NotFoundError."""
+        ...
+
+    def add_alert_rule(self, data: Mapping[str, object]) -> AlertRule:
+        """Validate (the REST JSON shape) and add. Raises ValidationError."""
+        ...
+
+    def update_alert_rule(self, rule_id: int, data: Mapping[str, object]) -> AlertRule: ...
+
+    def remove_alert_rule(self, rule_id: int) -> AlertRule: ...
+
+    def alerts_firing(self) -> list[AlertState]: ...
 
     def jobs(self) -> tuple[Job, ...]:
         """Queued, running and recently finished jobs, newest first."""

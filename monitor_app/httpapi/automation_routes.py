@@ -1,4 +1,4 @@
-"""REST endpoints for automation: webhooks and their delivery log, and the job queue (admins retry/cancel).
+"""REST endpoints for automation: webhooks and their delivery log, alert rules, the job queue.
 
 Webhook URLs are secrets (Discord and Slack put the token in the path), so every webhook endpoint is for
 admins only, and secrets are never returned.
@@ -6,6 +6,7 @@ admins only, and secrets are never returned.
 
 from typing import Any
 
+from monitor_app.core.alerts import rule_to_dict
 from monitor_app.core.jobs import JobState
 from monitor_app.core.ports import Engine
 from monitor_app.core.states import Cause
@@ -51,6 +52,43 @@ def build_automation_routes(engine: Engine) -> list[Route]:
     def deliveries(c: Context) -> Any:
         limit = int_query(c, "limit", 100, 1, MAX_DELIVERIES)
         return [schemas.delivery_json(d) for d in auto.deliveries(c.params["id"], limit)]
+
+    # ---------------------------------------------------------------- alert rules
+
+    def list_rules(_c: Context) -> Any:
+        return [rule_to_dict(rule) for rule in auto.alert_rules()]
+
+    def get_rule(c: Context) -> Any:
+        return rule_to_dict(auto.alert_rule(c.params["id"]))
+
+    def create_rule(c: Context) -> Reply:
+        rule = auto.add_alert_rule(c.json)
+        engine.record_audit(f"alert rule {rule.name!r} added", cause=Cause.API, actor=c.actor)
+        return Reply(rule_to_dict(rule), status=201, headers={"Location": f"/api/alerts/rules/{rule.id}"})
+
+    def update_rule(c: Context) -> Any:
+        rule = auto.update_alert_rule(c.params["id"], c.json)
+        engine.record_audit(f"alert rule {rule.name!r} changed", cause=Cause.API, actor=c.actor)
+        return rule_to_dict(rule)
+
+    def delete_rule(c: Context) -> Reply:
+        rule = auto.remove_alert_rule(c.params["id"])
+        engine.record_audit(f"alert rule {rule.name!r} removed", cause=Cause.API, actor=c.actor)
+        return Reply(status=204)
+
+    def firing(_c: Context) -> Any:
+        rules = {rule.id: rule for rule in auto.alert_rules()}
+        return [
+            {
+                "rule_id": state.rule_id,
+                "rule_name": rules[state.rule_id].name if state.rule_id in rules else "",
+                "program_id": state.program_id,
+                "subject": state.subject,
+                "since": state.since,
+                "value": state.value,
+            }
+            for state in auto.alerts_firing()
+        ]
 
     # ---------------------------------------------------------------- jobs
 
@@ -98,6 +136,18 @@ def build_automation_routes(engine: Engine) -> list[Route]:
         Route("GET", "/api/webhooks/{id}/deliveries", deliveries, "admin", "Delivery log, newest first",
               response="Delivery", response_array=True, query={"limit": f"1-{MAX_DELIVERIES} (default 100)"},
               tag="webhooks"),
+        Route("GET", "/api/alerts", firing, "guest", "Alerts firing now (per rule and program or disk)",
+              response="AlertFiring", response_array=True, tag="alerts"),
+        Route("GET", "/api/alerts/rules", list_rules, "guest", "Alert rules", response="AlertRule",
+              response_array=True, tag="alerts"),
+        Route("POST", "/api/alerts/rules", create_rule, "admin", "Add an alert rule", limit="manage",
+              body="AlertRuleInput", response="AlertRule", status=201, tag="alerts"),
+        Route("GET", "/api/alerts/rules/{id}", get_rule, "guest", "One alert rule", response="AlertRule",
+              tag="alerts"),
+        Route("PUT", "/api/alerts/rules/{id}", update_rule, "admin", "Change an alert rule (fields given only)",
+              limit="manage", body="AlertRuleUpdate", response="AlertRule", tag="alerts"),
+        Route("DELETE", "/api/alerts/rules/{id}", delete_rule, "admin", "Remove an alert rule", limit="manage",
+              status=204, tag="alerts"),
         Route("GET", "/api/jobs", list_jobs, "guest", "Queued, running and recent jobs, newest first",
               response="Job", response_array=True,
               query={"state": "queued, running, done, failed or cancelled", "kind": "e.g. webhook.deliver",

@@ -218,6 +218,20 @@ WEBHOOK_FIELDS: dict[str, Any] = {
     "cooldown_s": {**_NUMBER, "minimum": 0},
 }
 
+ALERT_RULE_FIELDS: dict[str, Any] = {
+    "name": {**_STR, "maxLength": 64},
+    "kind": {"type": "string", "enum": ["cpu_above", "memory_above", "memory_trend", "down_for", "restarts_over",
+                                        "disk_free_below"]},
+    "program_id": _NULLABLE_INT,
+    "threshold": _NUMBER,
+    "duration_s": {**_NUMBER, "minimum": 0},
+    "mountpoint": {"type": ["string", "null"]},
+    "notify": _BOOL,
+    "action": {"type": ["string", "null"], "enum": ["notify", "restart", "plugin_action", None]},
+    "plugin_action": {"type": ["string", "null"]},
+    "enabled": _BOOL,
+}
+
 SCHEMAS: dict[str, Any] = {
     "Error": {
         "type": "object",
@@ -360,6 +374,22 @@ SCHEMAS: dict[str, Any] = {
             "id": _INT, "endpoint_id": _INT, "time": _NUMBER, "event": _STR, "status": _NULLABLE_INT,
             "latency_ms": _NUMBER, "error": _STR, "attempt": _INT, "final": _BOOL, "job_id": _INT, "ok": _BOOL,
         },
+    },
+    "AlertRule": {
+        "type": "object",
+        "properties": {**ALERT_RULE_FIELDS, "id": _INT, "created_at": _NUMBER},
+    },
+    "AlertRuleInput": {
+        "type": "object",
+        "required": ["name", "kind", "duration_s"],
+        "additionalProperties": False,
+        "properties": ALERT_RULE_FIELDS,
+    },
+    "AlertRuleUpdate": {"type": "object", "additionalProperties": False, "properties": ALERT_RULE_FIELDS},
+    "AlertFiring": {
+        "type": "object",
+        "properties": {"rule_id": _INT, "rule_name": _STR, "program_id": _NULLABLE_INT, "subject": _STR,
+                       "since": _NUMBER, "value": _NUMBER},
     },
     "Job": {
         "type": "object",

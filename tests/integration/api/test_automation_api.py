@@ -62,3 +62,21 @@ def test_jobs_list_filter_retry_and_cancel(qtbot, api) -> None:
     qtbot.waitUntil(lambda: api.engine.automation.job(job_id).state is JobState.FAILED, timeout=5000)
     assert api.admin("POST", f"/api/jobs/{job_id}/cancel").status_code == 409  # already finished
     assert api.admin("POST", "/api/jobs/999/cancel").status_code == 404
+
+
+def test_alert_rules_over_the_api(api) -> None:
+    created = api.admin("POST", "/api/alerts/rules", json={"name": "hot", "kind": "cpu_above", "threshold": 90,
+                                                           "duration_s": 60})
+    assert created.status_code == 201, created.text
+    rule = created.json()
+    assert rule["kind"] == "cpu_above" and rule["program_id"] is None and rule["notify"] is True
+    assert api.guest("GET", "/api/alerts/rules").json() == [rule]
+    assert api.guest("POST", "/api/alerts/rules", json=rule).status_code == 403
+    bad = api.admin("POST", "/api/alerts/rules", json={"name": "x", "kind": "cpu_above", "threshold": 120,
+                                                       "duration_s": 5})
+    assert bad.status_code == 422 and {d["field"] for d in bad.json()["error"]["details"]} == {"threshold"}
+    changed = api.admin("PUT", f"/api/alerts/rules/{rule['id']}", json={"threshold": 80, "action": "restart"})
+    assert changed.status_code == 200 and changed.json()["threshold"] == 80 and changed.json()["action"] == "restart"
+    assert api.guest("GET", "/api/alerts").json() == []
+    assert api.admin("DELETE", f"/api/alerts/rules/{rule['id']}").status_code == 204
+    assert api.guest("GET", f"/api/alerts/rules/{rule['id']}").status_code == 404
