@@ -117,6 +117,10 @@ class TrayIcon(QSystemTrayIcon):
 
     @Slot(object)
     def _on_event(self, event: Event) -> None:
+        if event.kind is EventKind.ALERT_FIRED:
+            title = self.tr("Alert: %1").replace("%1", event.actor)
+            self._show(title, event.message)
+            return
         if event.kind is not EventKind.STATE or event.program_id is None:
             return
         fatal = event.to_state is ProgramState.FATAL
@@ -132,9 +136,12 @@ class TrayIcon(QSystemTrayIcon):
         except Exception:  # noqa: BLE001 - removed meanwhile
             return
         title = self.tr("%1 gave up").replace("%1", name) if fatal else self.tr("%1 crashed").replace("%1", name)
-        self.last_notification = (title, event.message)
+        self._show(title, event.message)
+
+    def _show(self, title: str, message: str) -> None:
+        self.last_notification = (title, message)
         if self.isSystemTrayAvailable() and self.supportsMessages():
-            self.showMessage(title, event.message, QSystemTrayIcon.MessageIcon.Warning, NOTIFY_MS)
+            self.showMessage(title, message, QSystemTrayIcon.MessageIcon.Warning, NOTIFY_MS)
 
     @Slot(QSystemTrayIcon.ActivationReason)
     def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:

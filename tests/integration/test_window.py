@@ -180,3 +180,14 @@ def test_tray_turns_red_and_notifies_once_when_a_program_crashes(qtbot, engine) 
     qtbot.waitUntil(lambda: engine.status(spec.id).state is S.EXITED, timeout=10_000)
     assert tray.health == "error"
     assert tray.last_notification is not None and "crashed" in tray.last_notification[0]
+
+
+def test_tray_notifies_an_alert_firing(qtbot, engine) -> None:
+    spec = add(engine, "busy", "--sleep", "60")
+    tray = TrayIcon(engine)
+    engine.automation.add_alert_rule({"name": "any memory", "kind": "memory_above", "threshold": 1, "duration_s": 0,
+                                      "program_id": spec.id})
+    engine.start_program(spec.id, cause=Cause.USER, actor="t")
+    qtbot.waitUntil(lambda: tray.last_notification is not None, timeout=10_000)
+    title, message = tray.last_notification
+    assert "any memory" in title and "Memory" in message
