@@ -7,6 +7,7 @@ to ``persist`` (the storage thread writes it in its next transaction), so a queu
 """
 
 import functools
+import heapq
 import logging
 import random
 import threading
@@ -59,6 +60,7 @@ class JobQueue:
         self._retry = retry or RetryPolicy()
         self._rng = rng or random.Random()
         self._jobs: dict[int, Job] = {}
+        self._due: list[tuple[float, int]] = []  # heap of (run_after, id) of queued jobs; stale entries skipped
         self._lock = threading.RLock()
         self._next_id = last_id + 1
         for job in jobs:
@@ -67,6 +69,8 @@ class JobQueue:
                 job = replace(job, state=JobState.QUEUED, last_error=INTERRUPTED)
                 self._persist(job)
             self._jobs[job.id] = job
+            if job.state is JobState.QUEUED:
+                heapq.heappush(self._due, (job.run_after, job.id))
 
     # ------------------------------------------------------------------ queries
 
@@ -90,8 +94,8 @@ class JobQueue:
     @_locked
     def next_due(self) -> float | None:
         """The earliest ``run_after`` of a queued job, or None when nothing is queued."""
-        times = [job.run_after for job in self._jobs.values() if job.state is JobState.QUEUED]
-        return min(times) if times else None
+        self._drop_stale()
+        return self._due[0][0] if self._due else None
 
     # ------------------------------------------------------------------ producing
 
@@ -130,10 +134,11 @@ class JobQueue:
     @_locked
     def take(self, now: float) -> Job | None:
         """The oldest queued job that is due, marked RUNNING with its attempt counted; None if none is due."""
-        due = [job for job in self._jobs.values() if job.state is JobState.QUEUED and job.run_after <= now]
-        if not due:
+        self._drop_stale()
+        if not self._due or self._due[0][0] > now:
             return None
-        job = min(due, key=lambda j: (j.run_after, j.id))
+        _, job_id = heapq.heappop(self._due)
+        job = self._jobs[job_id]
         running = replace(job, state=JobState.RUNNING, attempts=job.attempts + 1, updated_at=now)
         self._store(running)
         return running
@@ -215,8 +220,19 @@ class JobQueue:
 
     # ------------------------------------------------------------------ internals
 
+    def _drop_stale(self) -> None:
+        """Pop heap entries whose job is no longer queued at that time (cancelled, rescheduled, finished)."""
+        while self._due:
+            run_after, job_id = self._due[0]
+            job = self._jobs.get(job_id)
+            if job is not None and job.state is JobState.QUEUED and job.run_after == run_after:
+                return
+            heapq.heappop(self._due)
+
     def _store(self, job: Job) -> None:
         self._jobs[job.id] = job
+        if job.state is JobState.QUEUED:
+            heapq.heappush(self._due, (job.run_after, job.id))
         self._persist(job)
         if job.finished:
             self._forget_old_finished()

@@ -88,6 +88,7 @@ class JobPool(QObject):
         self._timer.timeout.connect(self.dispatch)
         self._wake.connect(self.dispatch, Qt.ConnectionType.QueuedConnection)
         self._running = False
+        self._wake_pending = False
 
     @property
     def queue(self) -> JobQueue:
@@ -130,6 +131,7 @@ class JobPool(QObject):
     @Slot()
     def dispatch(self) -> None:
         """Give every idle worker a due job; arm the timer for the next one that is not yet due."""
+        self._wake_pending = False
         if not self._running:
             return
         now = self._clock.time()
@@ -146,7 +148,9 @@ class JobPool(QObject):
     def notify(self, job: Job) -> None:
         """A job was queued, retried or cancelled (from any thread): show it and run it if a worker is free."""
         self.job_changed.emit(job)
-        self._wake.emit()
+        if not self._wake_pending:  # a burst of 1,000 new jobs is one dispatch, not 1,000
+            self._wake_pending = True
+            self._wake.emit()
 
     def _arm(self, now: float) -> None:
         due = self._queue.next_due()
