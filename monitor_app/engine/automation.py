@@ -185,13 +185,15 @@ class Automation(QObject):
 
     def remove_webhook(self, endpoint_id: int) -> WebhookEndpoint:
         """Remove an endpoint, cancel its pending deliveries and forget its delivery log."""
-        endpoint = self.notifier.remove(endpoint_id)
-        self.queue.cancel_where(
+        self.notifier.registry.get(endpoint_id)  # NotFoundError before anything is cancelled
+        cancelled = self.queue.cancel_where(
             lambda job: job.kind == DELIVER and job.payload.get("endpoint_id") == endpoint_id,
             now=self._clock.time(),
             reason="webhook removed",
         )
-        return endpoint
+        for job in cancelled:
+            self.job_changed.emit(job)
+        return self.notifier.remove(endpoint_id)
 
     def test_webhook(self, endpoint_id: int, *, actor: str = "") -> Job:
         """Queue a test message to one endpoint (also when it is switched off)."""

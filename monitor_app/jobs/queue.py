@@ -170,7 +170,8 @@ class JobQueue:
                 result=outcome.result,
             )
         else:
-            why = outcome.error if not outcome.retry else f"{outcome.error} (gave up after {job.attempts} attempts)"
+            gave_up = outcome.retry and job.max_attempts > 1
+            why = f"{outcome.error} (gave up after {job.attempts} attempts)" if gave_up else outcome.error
             done = replace(
                 job,
                 state=JobState.FAILED,
@@ -207,16 +208,15 @@ class JobQueue:
         return cancelled
 
     @_locked
-    def cancel_where(self, predicate: Callable[[Job], bool], *, now: float, reason: str) -> int:
+    def cancel_where(self, predicate: Callable[[Job], bool], *, now: float, reason: str) -> list[Job]:
         """Cancel every unfinished job matching ``predicate`` (e.g. deliveries to a deleted endpoint)."""
-        count = 0
+        cancelled = []
         for job in list(self._jobs.values()):
             if not job.finished and predicate(job):
-                self._store(
-                    replace(job, state=JobState.CANCELLED, updated_at=now, finished_at=now, last_error=reason)
-                )
-                count += 1
-        return count
+                done = replace(job, state=JobState.CANCELLED, updated_at=now, finished_at=now, last_error=reason)
+                self._store(done)
+                cancelled.append(done)
+        return cancelled
 
     # ------------------------------------------------------------------ internals
 

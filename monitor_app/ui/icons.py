@@ -30,17 +30,22 @@ HEALTH_COLORS = {
 
 
 @cache
-def state_icon(state: ProgramState) -> QIcon:
-    """A coloured dot for a state, for the table and menus."""
+def dot_icon(color: str) -> QIcon:
+    """A coloured dot (``#rrggbb``), for state columns of tables and menus."""
     pixmap = QPixmap(16, 16)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor(STATE_COLORS[state]))
+    painter.setBrush(QColor(color))
     painter.drawEllipse(QRectF(3, 3, 10, 10))
     painter.end()
     return QIcon(pixmap)
+
+
+def state_icon(state: ProgramState) -> QIcon:
+    """A coloured dot for a program state, for the table and menus."""
+    return dot_icon(STATE_COLORS[state])
 
 
 def draw_app_glyph(painter: QPainter, size: int, accent: str) -> None:

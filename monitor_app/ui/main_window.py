@@ -42,14 +42,17 @@ from monitor_app.core.errors import MonitorError
 from monitor_app.core.model import ProgramSpec, ProgramStatus
 from monitor_app.core.states import REST_STATES, Cause, ProgramState
 from monitor_app.engine.facade import EngineFacade
+from monitor_app.ui.automation_panel import AutomationPanel
 from monitor_app.ui.background import BackgroundTasks
 from monitor_app.ui.events_view import EventsView
 from monitor_app.ui.icons import app_icon
+from monitor_app.ui.jobs_view import JobsView
 from monitor_app.ui.program_commands import ProgramCommands, verb_applies
 from monitor_app.ui.program_detail import ProgramDetail
 from monitor_app.ui.program_dialog import ProgramDialog
 from monitor_app.ui.programs_model import PROGRAM_ID_ROLE, Column, ProgramsFilterModel, ProgramsModel
 from monitor_app.ui.system_panel import SystemPanel
+from monitor_app.ui.webhooks_view import WebhooksView
 
 STATUS_MESSAGE_MS = 6000
 
@@ -129,11 +132,20 @@ class MainWindow(QMainWindow):
         self.system = SystemPanel(engine, self)
         self.events = EventsView(engine, tasks, parent=self)
         self.events.status_message.connect(self.show_status_message)
+        automation = engine.automation  # type: ignore[attr-defined]
+        self.webhooks = WebhooksView(automation, tasks, actor=commands.actor)
+        self.webhooks.status_message.connect(self.show_status_message)
+        self.jobs = JobsView(automation)
+        self.jobs.status_message.connect(self.show_status_message)
+        self.automation = AutomationPanel()
+        self.automation.add_page(self.webhooks)
+        self.automation.add_page(self.jobs)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("mainTabs")
         self.tabs.addTab(self.splitter, "")
         self.tabs.addTab(self.system, "")
         self.tabs.addTab(self.events, "")
+        self.tabs.addTab(self.automation, "")
         self.setCentralWidget(self.tabs)
 
         self._make_actions()
@@ -235,6 +247,7 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(0, self.tr("Programs"))
         self.tabs.setTabText(1, self.tr("System"))
         self.tabs.setTabText(2, self.tr("Event log"))
+        self.tabs.setTabText(self.tabs.indexOf(self.automation), self.tr("Automation"))
         self.engine_state.setText(self._engine_label or self.tr("Local engine"))
         self._show_api()
         self._update_counts()
@@ -259,6 +272,7 @@ class MainWindow(QMainWindow):
             if isinstance(value, QByteArray):
                 restore(value)
         self.detail.restore_state(settings)
+        self.automation.restore_state(settings)
 
     def save_state(self, settings: QSettings) -> None:
         settings.setValue("window/geometry", self.saveGeometry())
@@ -266,6 +280,7 @@ class MainWindow(QMainWindow):
         settings.setValue("window/splitter", self.splitter.saveState())
         settings.setValue("window/columns", self.table.horizontalHeader().saveState())
         self.detail.save_state(settings)
+        self.automation.save_state(settings)
 
     # ------------------------------------------------------------------ selection and commands
 

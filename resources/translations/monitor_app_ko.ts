@@ -23,6 +23,39 @@
     </message>
 </context>
 <context>
+    <name>Automation</name>
+    <message>
+        <source>now</source>
+        <translation>지금</translation>
+    </message>
+    <message numerus="yes">
+        <source>in %n s</source>
+        <translation>
+            <numerusform>%n초 후</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>in %n min</source>
+        <translation>
+            <numerusform>%n분 후</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>in %n h</source>
+        <translation>
+            <numerusform>%n시간 후</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>응답 없음</translation>
+    </message>
+    <message>
+        <source>HTTP %1</source>
+        <translation>HTTP %1</translation>
+    </message>
+</context>
+<context>
     <name>Cause</name>
     <message>
         <source>You (window)</source>
@@ -66,6 +99,45 @@
     <message>
         <source>Restart</source>
         <translation>재시작</translation>
+    </message>
+</context>
+<context>
+    <name>DeliveriesModel</name>
+    <message>
+        <source>Time</source>
+        <translation>시간</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>이벤트</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Latency</source>
+        <translation>응답 시간</translation>
+    </message>
+    <message>
+        <source>Attempt</source>
+        <translation>시도</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>오류</translation>
+    </message>
+    <message>
+        <source>Another attempt follows</source>
+        <translation>다시 시도할 예정입니다</translation>
+    </message>
+    <message>
+        <source>Last attempt</source>
+        <translation>마지막 시도</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1ms</translation>
     </message>
 </context>
 <context>
@@ -312,6 +384,176 @@
     </message>
 </context>
 <context>
+    <name>JobKind</name>
+    <message>
+        <source>Webhook delivery</source>
+        <translation>웹훅 전송</translation>
+    </message>
+    <message>
+        <source>Scheduled action</source>
+        <translation>예약 실행</translation>
+    </message>
+    <message>
+        <source>Alert action</source>
+        <translation>알림 규칙 동작</translation>
+    </message>
+</context>
+<context>
+    <name>JobState</name>
+    <message>
+        <source>Queued</source>
+        <translation>대기 중</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>실행 중</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>완료</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>취소됨</translation>
+    </message>
+</context>
+<context>
+    <name>JobsModel</name>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>작업</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>종류</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>시도</translation>
+    </message>
+    <message>
+        <source>Next run</source>
+        <translation>다음 실행</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>마지막 오류</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>생성 시각</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>종료 시각</translation>
+    </message>
+</context>
+<context>
+    <name>JobsView</name>
+    <message numerus="yes">
+        <source>%n job(s) selected</source>
+        <translation>
+            <numerusform>작업 %n개 선택됨</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Kind: %1</source>
+        <translation>종류: %1</translation>
+    </message>
+    <message>
+        <source>next attempt %1</source>
+        <translation>다음 시도 %1</translation>
+    </message>
+    <message>
+        <source>State: %1</source>
+        <translation>상태: %1</translation>
+    </message>
+    <message>
+        <source>Attempts: %1 of %2</source>
+        <translation>시도: %1/%2회</translation>
+    </message>
+    <message>
+        <source>Created: %1</source>
+        <translation>생성: %1</translation>
+    </message>
+    <message>
+        <source>Finished: %1</source>
+        <translation>종료: %1</translation>
+    </message>
+    <message>
+        <source>Last error:</source>
+        <translation>마지막 오류:</translation>
+    </message>
+    <message>
+        <source>Result: %1</source>
+        <translation>결과: %1</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>작업</translation>
+    </message>
+    <message>
+        <source>All jobs</source>
+        <translation>모든 작업</translation>
+    </message>
+    <message>
+        <source>Active (queued or running)</source>
+        <translation>진행 중 (대기·실행)</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>완료</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>취소됨</translation>
+    </message>
+    <message>
+        <source>Search jobs</source>
+        <translation>작업 검색</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>재시도</translation>
+    </message>
+    <message>
+        <source>Run the selected failed or cancelled jobs again, with fresh attempts</source>
+        <translation>선택한 실패·취소 작업을 시도 횟수를 초기화하여 다시 실행합니다</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>Stop the selected jobs from running (again)</source>
+        <translation>선택한 작업이 (다시) 실행되지 않도록 취소합니다</translation>
+    </message>
+    <message>
+        <source>Copy error</source>
+        <translation>오류 복사</translation>
+    </message>
+    <message>
+        <source>Select a job to see its details and its full error.</source>
+        <translation>작업을 선택하면 자세한 내용과 전체 오류 메시지가 표시됩니다.</translation>
+    </message>
+</context>
+<context>
     <name>LiveChart</name>
     <message>
         <source>Waiting for data…</source>
@@ -405,6 +647,10 @@
         <translation>이벤트 기록</translation>
     </message>
     <message>
+        <source>Automation</source>
+        <translation>자동화</translation>
+    </message>
+    <message>
         <source>Local engine</source>
         <translation>로컬 엔진</translation>
     </message>
@@ -465,6 +711,79 @@ Keeps your programs and game servers running, and shows how they do.</source>
         <translation>monitor_app %1
 
 프로그램과 게임 서버를 계속 실행하고 상태를 보여 줍니다.</translation>
+    </message>
+</context>
+<context>
+    <name>Notifications</name>
+    <message>
+        <source>Program started</source>
+        <translation>프로그램 시작</translation>
+    </message>
+    <message>
+        <source>Program stopped</source>
+        <translation>프로그램 중지</translation>
+    </message>
+    <message>
+        <source>Program crashed</source>
+        <translation>프로그램 비정상 종료</translation>
+    </message>
+    <message>
+        <source>Program restarted after a crash</source>
+        <translation>비정상 종료 후 재시작</translation>
+    </message>
+    <message>
+        <source>Program gave up restarting</source>
+        <translation>재시작 포기</translation>
+    </message>
+    <message>
+        <source>Alert fired</source>
+        <translation>알림 발생</translation>
+    </message>
+    <message>
+        <source>Alert resolved</source>
+        <translation>알림 해제</translation>
+    </message>
+    <message>
+        <source>Test message</source>
+        <translation>테스트 메시지</translation>
+    </message>
+    <message>
+        <source>Someone or a schedule started a program.</source>
+        <translation>사용자나 예약 작업이 프로그램을 시작했을 때 보냅니다.</translation>
+    </message>
+    <message>
+        <source>A program was stopped on purpose.</source>
+        <translation>프로그램을 의도적으로 중지했을 때 보냅니다.</translation>
+    </message>
+    <message>
+        <source>A program exited when nobody asked it to (once per crash episode).</source>
+        <translation>요청하지 않았는데 프로그램이 종료되었을 때 보냅니다 (연이은 충돌은 한 번만).</translation>
+    </message>
+    <message>
+        <source>A crashed program is running again thanks to its restart policy.</source>
+        <translation>비정상 종료된 프로그램이 재시작 정책에 따라 다시 실행될 때 보냅니다.</translation>
+    </message>
+    <message>
+        <source>A program kept failing to start and monitor_app stopped trying.</source>
+        <translation>프로그램이 계속 시작에 실패해서 monitor_app이 재시도를 멈췄을 때 보냅니다.</translation>
+    </message>
+    <message>
+        <source>An alert rule&apos;s condition became true.</source>
+        <translation>알림 규칙의 조건이 충족되었을 때 보냅니다.</translation>
+    </message>
+    <message>
+        <source>A fired alert&apos;s condition is over.</source>
+        <translation>발생한 알림의 조건이 해소되었을 때 보냅니다.</translation>
+    </message>
+    <message>
+        <source>All events</source>
+        <translation>모든 이벤트</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s)</source>
+        <translation>
+            <numerusform>이벤트 %n개</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1012,12 +1331,269 @@ Keeps your programs and game servers running, and shows how they do.</source>
         </translation>
     </message>
     <message>
+        <source>Alert: %1</source>
+        <translation>알림: %1</translation>
+    </message>
+    <message>
         <source>%1 gave up</source>
         <translation>%1 재시작 포기</translation>
     </message>
     <message>
         <source>%1 crashed</source>
         <translation>%1 비정상 종료</translation>
+    </message>
+</context>
+<context>
+    <name>WebhookDialog</name>
+    <message>
+        <source>Add webhook</source>
+        <translation>웹훅 추가</translation>
+    </message>
+    <message>
+        <source>Edit webhook</source>
+        <translation>웹훅 수정</translation>
+    </message>
+    <message>
+        <source>Where to send</source>
+        <translation>보낼 곳</translation>
+    </message>
+    <message>
+        <source>What to send</source>
+        <translation>보낼 내용</translation>
+    </message>
+    <message>
+        <source>Behaviour</source>
+        <translation>동작</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>형식</translation>
+    </message>
+    <message>
+        <source>Webhook URL</source>
+        <translation>웹훅 URL</translation>
+    </message>
+    <message>
+        <source>Signing secret</source>
+        <translation>서명 비밀 키</translation>
+    </message>
+    <message>
+        <source>Cooldown</source>
+        <translation>쿨다운</translation>
+    </message>
+    <message>
+        <source>Generic JSON</source>
+        <translation>일반 JSON</translation>
+    </message>
+    <message>
+        <source>Discord</source>
+        <translation>Discord</translation>
+    </message>
+    <message>
+        <source>Slack</source>
+        <translation>Slack</translation>
+    </message>
+    <message>
+        <source>e.g. Discord #server-status</source>
+        <translation>예: Discord #서버-상태</translation>
+    </message>
+    <message>
+        <source>All events (including ones added later)</source>
+        <translation>모든 이벤트 (나중에 추가되는 이벤트 포함)</translation>
+    </message>
+    <message>
+        <source>Plugin events (separated by commas):</source>
+        <translation>플러그인 이벤트 (쉼표로 구분):</translation>
+    </message>
+    <message>
+        <source>e.g. plugin.palworld.*, plugin.palworld.player_joined</source>
+        <translation>예: plugin.palworld.*, plugin.palworld.player_joined</translation>
+    </message>
+    <message>
+        <source>Remove the current secret</source>
+        <translation>현재 비밀 키 삭제</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation>초</translation>
+    </message>
+    <message>
+        <source>Off (send every message)</source>
+        <translation>끔 (모든 메시지 전송)</translation>
+    </message>
+    <message>
+        <source>Holds back repeats of the same program&apos;s crash messages (crashed, restarted, gave up) sent within this many seconds, so a crash loop cannot flood a channel. What was held back is counted in the next message that goes out. Starts, stops and alerts are always sent.</source>
+        <translation>같은 프로그램의 충돌 메시지(비정상 종료, 재시작, 재시작 포기)가 이 시간(초) 안에 반복되면 보내지 않고 보류하여, 충돌이 반복되어도 채널이 메시지로 넘치지 않게 합니다. 보류된 메시지 수는 다음에 보내는 메시지에 함께 표시됩니다. 시작·중지·알림 메시지는 항상 보냅니다.</translation>
+    </message>
+    <message>
+        <source>Enabled (a switched-off webhook receives nothing; tests still work)</source>
+        <translation>사용 (꺼 둔 웹훅은 아무것도 받지 않습니다. 테스트 전송은 됩니다)</translation>
+    </message>
+    <message>
+        <source>tick at least one event, or choose all events</source>
+        <translation>이벤트를 하나 이상 선택하거나 모든 이벤트를 선택하세요</translation>
+    </message>
+    <message>
+        <source>Any http(s) address that accepts a JSON POST: your own script, Home Assistant, n8n…</source>
+        <translation>JSON POST를 받는 모든 http(s) 주소: 직접 만든 스크립트, Home Assistant, n8n…</translation>
+    </message>
+    <message>
+        <source>Discord: Server settings → Integrations → Webhooks → New Webhook → Copy Webhook URL</source>
+        <translation>Discord: 서버 설정 → 연동 → 웹후크 → 새 웹후크 → 웹후크 URL 복사</translation>
+    </message>
+    <message>
+        <source>Slack: create an app with Incoming Webhooks, add it to a channel, then copy its Webhook URL</source>
+        <translation>Slack: Incoming Webhooks를 켠 앱을 만들어 채널에 추가한 뒤 Webhook URL을 복사하세요</translation>
+    </message>
+    <message>
+        <source>Optional. Each request is signed with it (X-Monitor-Signature) so the receiver can check it.</source>
+        <translation>선택 사항. 모든 요청에 이 키로 서명(X-Monitor-Signature)하므로 받는 쪽에서 진짜인지 확인할 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Only the generic JSON format signs its requests; this one ignores it.</source>
+        <translation>요청 서명은 일반 JSON 형식에서만 쓰입니다. 이 형식에서는 무시됩니다.</translation>
+    </message>
+    <message>
+        <source>Leave empty to keep the current secret</source>
+        <translation>비워 두면 현재 비밀 키를 유지합니다</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>없음</translation>
+    </message>
+</context>
+<context>
+    <name>WebhooksModel</name>
+    <message>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>주소</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>형식</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>이벤트</translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation>사용</translation>
+    </message>
+    <message>
+        <source>Last delivery</source>
+        <translation>마지막 전송</translation>
+    </message>
+    <message>
+        <source>The rest of the address is hidden: it contains the webhook&apos;s access token.</source>
+        <translation>주소의 나머지 부분에는 웹훅 접근 토큰이 들어 있어 숨겼습니다.</translation>
+    </message>
+    <message>
+        <source>(unnamed #%1)</source>
+        <translation>(이름 없음 #%1)</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>없음</translation>
+    </message>
+</context>
+<context>
+    <name>WebhooksView</name>
+    <message>
+        <source>Delete webhook</source>
+        <translation>웹훅 삭제</translation>
+    </message>
+    <message>
+        <source>Delete the webhook “%1”?</source>
+        <translation>웹훅 “%1”을(를) 삭제할까요?</translation>
+    </message>
+    <message>
+        <source>Deliveries still waiting for it are cancelled and its delivery log is removed.</source>
+        <translation>아직 보내지 않은 메시지는 취소되고 전달 기록도 삭제됩니다.</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>삭제</translation>
+    </message>
+    <message>
+        <source>Sending a test message…</source>
+        <translation>테스트 메시지를 보내는 중…</translation>
+    </message>
+    <message>
+        <source>Cannot read the delivery log: %1</source>
+        <translation>전달 기록을 읽을 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>Test delivered (HTTP %1, %2 ms)</source>
+        <translation>테스트 전달 성공 (HTTP %1, %2ms)</translation>
+    </message>
+    <message>
+        <source>Test cancelled</source>
+        <translation>테스트 취소됨</translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation>알 수 없는 오류</translation>
+    </message>
+    <message>
+        <source>Test failed: %1</source>
+        <translation>테스트 실패: %1</translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation>켜기</translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation>끄기</translation>
+    </message>
+    <message>
+        <source>Delivery log: select a webhook to see what was sent to it.</source>
+        <translation>전달 기록: 웹훅을 선택하면 보낸 내역이 표시됩니다.</translation>
+    </message>
+    <message>
+        <source>Delivery log of “%1” (newest first)</source>
+        <translation>“%1” 전달 기록 (최신순)</translation>
+    </message>
+    <message>
+        <source>Webhooks</source>
+        <translation>웹훅</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>추가…</translation>
+    </message>
+    <message>
+        <source>Send notifications to Discord, Slack or any web address</source>
+        <translation>Discord, Slack 또는 원하는 웹 주소로 알림을 보냅니다</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>수정…</translation>
+    </message>
+    <message>
+        <source>Send test</source>
+        <translation>테스트 전송</translation>
+    </message>
+    <message>
+        <source>Send a test message now (also to a switched-off webhook)</source>
+        <translation>지금 테스트 메시지를 보냅니다 (꺼 둔 웹훅에도 보냅니다)</translation>
+    </message>
+    <message>
+        <source>Switch the selected webhook on or off</source>
+        <translation>선택한 웹훅을 켜거나 끕니다</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>새로 고침</translation>
     </message>
 </context>
 </TS>

@@ -1,0 +1,639 @@
+"""The Jobs view: queued, running and recently finished jobs (webhook deliveries, scheduled actions…).
+
+Rows are updated in place from the engine's ``job_changed`` signal, never reset, so selection and scrolling
+survive every change. The list is bounded like the engine's own: every unfinished job plus the newest
+``FINISHED_KEPT_IN_MEMORY`` finished ones. Reading it is cheap (memory only), so nothing here goes to SQL.
+"""
+
+import json
+import time
+from collections.abc import Iterable
+from enum import IntEnum
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QByteArray,
+    QEvent,
+    QItemSelection,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSettings,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QAction, QBrush, QColor, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QSplitter,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from monitor_app.core.errors import MonitorError
+from monitor_app.core.jobs import Job, JobState
+from monitor_app.engine.automation import Automation
+from monitor_app.jobs.queue import FINISHED_KEPT_IN_MEMORY
+from monitor_app.ui.automation_labels import (
+    JOB_STATE_COLORS,
+    column_width,
+    countdown,
+    full_time,
+    job_kind_label,
+    job_state_label,
+    job_title,
+    short_time,
+)
+from monitor_app.ui.icons import dot_icon
+
+# Raw value for sorting (numbers sort as numbers).
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+# The Job of a row, in any column.
+JOB_ROLE = Qt.ItemDataRole.UserRole + 2
+# How often the "next run" countdowns are repainted (only while the view is visible and something waits).
+COUNTDOWN_MS = 1000
+# States a job can be retried from / cancelled in (the engine's rules; it has the last word).
+RETRYABLE = frozenset({JobState.FAILED, JobState.CANCELLED})
+CANCELLABLE = frozenset({JobState.QUEUED, JobState.RUNNING})
+
+
+class JobColumn(IntEnum):
+    ID = 0
+    TITLE = 1
+    KIND = 2
+    STATE = 3
+    ATTEMPTS = 4
+    NEXT_RUN = 5
+    LAST_ERROR = 6
+    CREATED = 7
+    FINISHED = 8
+
+
+class StateFilter(IntEnum):
+    ALL = 0
+    ACTIVE = 1
+    FAILED = 2
+    DONE = 3
+    CANCELLED = 4
+
+
+_FILTER_STATES: dict[StateFilter, frozenset[JobState] | None] = {
+    StateFilter.ALL: None,
+    StateFilter.ACTIVE: frozenset({JobState.QUEUED, JobState.RUNNING}),
+    StateFilter.FAILED: frozenset({JobState.FAILED}),
+    StateFilter.DONE: frozenset({JobState.DONE}),
+    StateFilter.CANCELLED: frozenset({JobState.CANCELLED}),
+}
+
+
+def waits(job: Job, now: float) -> bool:
+    """Queued with its next attempt still in the future (its countdown moves)."""
+    return job.state is JobState.QUEUED and job.run_after > now
+
+
+class JobsModel(QAbstractTableModel):
+    """Jobs, newest (highest id) first, bounded to the unfinished ones plus ``max_finished`` finished ones."""
+
+    def __init__(self, *, max_finished: int = FINISHED_KEPT_IN_MEMORY, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._jobs: list[Job] = []
+        self._row_of: dict[int, int] = {}
+        self._max_finished = max_finished
+
+    # ------------------------------------------------------------------ Qt model API
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._jobs)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(JobColumn)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return {
+            JobColumn.ID: self.tr("#"),
+            JobColumn.TITLE: self.tr("Job"),
+            JobColumn.KIND: self.tr("Kind"),
+            JobColumn.STATE: self.tr("State"),
+            JobColumn.ATTEMPTS: self.tr("Attempts"),
+            JobColumn.NEXT_RUN: self.tr("Next run"),
+            JobColumn.LAST_ERROR: self.tr("Last error"),
+            JobColumn.CREATED: self.tr("Created"),
+            JobColumn.FINISHED: self.tr("Finished"),
+        }[JobColumn(section)]
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        job = self._jobs[index.row()]
+        column = JobColumn(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.cell_text(job, column)
+        if role == JOB_ROLE:
+            return job
+        if role == SORT_ROLE:
+            return self._sort_key(job, column)
+        if role == Qt.ItemDataRole.DecorationRole and column == JobColumn.STATE:
+            return dot_icon(JOB_STATE_COLORS[job.state])
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == JobColumn.STATE and job.state is JobState.FAILED:
+                return QBrush(QColor(JOB_STATE_COLORS[JobState.FAILED]))
+            if column == JobColumn.LAST_ERROR and job.state is not JobState.DONE:
+                return QBrush(QColor(JOB_STATE_COLORS[JobState.FAILED]))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == JobColumn.LAST_ERROR and job.last_error:
+                return job.last_error
+            if column == JobColumn.TITLE:
+                return job.title or None
+            if column in (JobColumn.CREATED, JobColumn.FINISHED, JobColumn.NEXT_RUN):
+                stamp = {
+                    JobColumn.CREATED: job.created_at,
+                    JobColumn.FINISHED: job.finished_at,
+                    JobColumn.NEXT_RUN: job.run_after if job.state is JobState.QUEUED else None,
+                }[column]
+                return full_time(stamp) or None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (JobColumn.ID, JobColumn.ATTEMPTS):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def cell_text(self, job: Job, column: JobColumn, now: float | None = None) -> str:
+        if column == JobColumn.ID:
+            return str(job.id)
+        if column == JobColumn.TITLE:
+            return job_title(job)
+        if column == JobColumn.KIND:
+            return job_kind_label(job.kind)
+        if column == JobColumn.STATE:
+            return job_state_label(job.state)
+        if column == JobColumn.ATTEMPTS:
+            return f"{job.attempts} / {job.max_attempts}"
+        if column == JobColumn.NEXT_RUN:
+            if job.state is not JobState.QUEUED:
+                return ""
+            return countdown(job.run_after - (time.time() if now is None else now))
+        if column == JobColumn.LAST_ERROR:
+            return job.last_error.splitlines()[0] if job.last_error else ""
+        if column == JobColumn.CREATED:
+            return short_time(job.created_at)
+        return short_time(job.finished_at)
+
+    @staticmethod
+    def _sort_key(job: Job, column: JobColumn) -> object:
+        if column == JobColumn.STATE:
+            return list(JobState).index(job.state)
+        if column == JobColumn.ATTEMPTS:
+            return job.attempts
+        if column == JobColumn.NEXT_RUN:
+            return job.run_after if job.state is JobState.QUEUED else float("inf")
+        if column == JobColumn.CREATED:
+            return job.created_at
+        if column == JobColumn.FINISHED:
+            return job.finished_at or 0.0
+        if column == JobColumn.TITLE:
+            return job_title(job).casefold()
+        if column == JobColumn.KIND:
+            return job.kind
+        if column == JobColumn.LAST_ERROR:
+            return job.last_error.casefold()
+        return job.id
+
+    # ------------------------------------------------------------------ lookups
+
+    def job(self, job_id: int) -> Job | None:
+        row = self._row_of.get(job_id)
+        return None if row is None else self._jobs[row]
+
+    def row_of(self, job_id: int) -> int | None:
+        return self._row_of.get(job_id)
+
+    def jobs(self) -> tuple[Job, ...]:
+        return tuple(self._jobs)
+
+    # ------------------------------------------------------------------ changes
+
+    def upsert(self, job: Job) -> None:
+        """Show a job's new state: repaint its row, or insert it where its id belongs."""
+        row = self._row_of.get(job.id)
+        if row is not None:
+            if self._jobs[row] != job:
+                self._jobs[row] = job
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(JobColumn) - 1))
+        else:
+            row = next((r for r, other in enumerate(self._jobs) if other.id < job.id), len(self._jobs))
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._jobs.insert(row, job)
+            self._reindex()
+            self.endInsertRows()
+        if job.finished:
+            self._trim()
+
+    def sync(self, jobs: Iterable[Job]) -> None:
+        """Catch up with the engine's list (changes that came without a signal); rows are kept, not reset.
+
+        The first fill is one reset (nothing is selected yet); later ones update row by row.
+        """
+        ordered = sorted(jobs, key=lambda j: j.id, reverse=True)
+        if not self._jobs:
+            finished = [job for job in ordered if job.finished][self._max_finished :]
+            dropped = {job.id for job in finished}
+            self.beginResetModel()
+            self._jobs = [job for job in ordered if job.id not in dropped]
+            self._reindex()
+            self.endResetModel()
+            return
+        for job in reversed(ordered):
+            self.upsert(job)
+
+    def repaint_countdowns(self, now: float) -> None:
+        """Repaint the "next run" cells of jobs that wait (one ``dataChanged`` over their span)."""
+        rows = [row for row, job in enumerate(self._jobs) if job.state is JobState.QUEUED]
+        if rows:
+            self.dataChanged.emit(
+                self.index(min(rows), JobColumn.NEXT_RUN),
+                self.index(max(rows), JobColumn.NEXT_RUN),
+                [Qt.ItemDataRole.DisplayRole],
+            )
+
+    def any_waiting(self, now: float) -> bool:
+        return any(waits(job, now) for job in self._jobs)
+
+    def _trim(self) -> None:
+        """Drop the oldest finished rows beyond the bound (the engine forgets them the same way)."""
+        finished = [row for row, job in enumerate(self._jobs) if job.finished]
+        extra = len(finished) - self._max_finished
+        if extra <= 0:
+            return
+        oldest = sorted(finished, key=lambda r: self._jobs[r].id)[:extra]
+        for row in sorted(oldest, reverse=True):
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._jobs[row]
+            self.endRemoveRows()
+        self._reindex()
+
+    def _reindex(self) -> None:
+        self._row_of = {job.id: row for row, job in enumerate(self._jobs)}
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(JobColumn) - 1)
+            if self._jobs:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self._jobs) - 1, len(JobColumn) - 1))
+        return super().event(event)
+
+
+class JobsFilterModel(QSortFilterProxyModel):
+    """Filters by state group and by a text found in any column; sorts by raw values."""
+
+    def __init__(self, source: JobsModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setSourceModel(source)
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(True)
+        self._states: frozenset[JobState] | None = None
+        self._text = ""
+
+    def set_states(self, states: frozenset[JobState] | None) -> None:
+        self.beginFilterChange()
+        self._states = states
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_text(self, text: str) -> None:
+        self.beginFilterChange()
+        self._text = text.strip().casefold()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        model: JobsModel = self.sourceModel()  # type: ignore[assignment]
+        job: Job = model.data(model.index(source_row, 0, source_parent), JOB_ROLE)
+        if self._states is not None and job.state not in self._states:
+            return False
+        if self._text:
+            haystack = " ".join(
+                [*(model.cell_text(job, column) for column in JobColumn), job.title, job.kind, job.last_error]
+            ).casefold()
+            return self._text in haystack
+        return True
+
+    def job_at(self, row: int) -> Job:
+        return self.data(self.index(row, 0), JOB_ROLE)
+
+
+class JobsView(QWidget):
+    """The jobs table with its filters, Retry/Cancel, and a pane with the selected job in full.
+
+    Args:
+        automation: The engine's automation (``jobs()``, ``retry_job``, ``cancel_job``, ``job_changed``…).
+
+    Signals:
+        status_message(str): something to show in the status bar (a refused retry or cancel).
+    """
+
+    status_message = Signal(str)
+
+    def __init__(self, automation: Automation, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("jobsView")
+        self._automation = automation
+        self._refresh_pending = False
+        self.model = JobsModel(parent=self)
+        self.proxy = JobsFilterModel(self.model, self)
+
+        self.state_filter = QComboBox()
+        self.state_filter.setObjectName("jobStateFilter")
+        for choice in StateFilter:
+            self.state_filter.addItem("", int(choice))
+        self.state_filter.currentIndexChanged.connect(self._on_state_filter)
+        self.search = QLineEdit()
+        self.search.setObjectName("jobSearch")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.set_text)
+
+        self.retry_action = QAction(self)
+        self.retry_action.setObjectName("retryJob")
+        self.retry_action.triggered.connect(self.retry_selected)
+        self.cancel_action = QAction(self)
+        self.cancel_action.setObjectName("cancelJob")
+        self.cancel_action.triggered.connect(self.cancel_selected)
+        self.copy_error_action = QAction(self)
+        self.copy_error_action.triggered.connect(self._on_copy_error)
+        self.retry_button = QToolButton()
+        self.retry_button.setDefaultAction(self.retry_action)
+        self.cancel_button = QToolButton()
+        self.cancel_button.setDefaultAction(self.cancel_action)
+
+        self.table = QTableView()
+        self.table.setObjectName("jobsTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(JobColumn.ID, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_context_menu)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(JobColumn.TITLE, QHeaderView.ResizeMode.Stretch)
+        self._fit_columns()
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+
+        self.detail = QPlainTextEdit()
+        self.detail.setObjectName("jobDetail")
+        self.detail.setReadOnly(True)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("jobsSplitter")
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([400, 180])
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.state_filter)
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.retry_button)
+        bar.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(bar)
+        layout.addWidget(self.splitter, 1)
+
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(COUNTDOWN_MS)
+        self._countdown.timeout.connect(self._on_countdown)
+
+        self.model.sync(automation.jobs())
+        automation.job_changed.connect(self._on_job_changed)
+        # Removing a webhook cancels its pending deliveries without a job signal: catch up once the command
+        # has returned (the signal may come before the cancellation).
+        automation.webhooks_changed.connect(self._schedule_refresh)
+        self._retranslate()
+        self._update_actions()
+
+    def _fit_columns(self) -> None:
+        """Column widths for the current language and font (a restored layout overrides them)."""
+        metrics = self.fontMetrics()
+        header = self.table.horizontalHeader()
+        for column, samples, icon in (
+            (JobColumn.ID, ["00000"], False),
+            (JobColumn.KIND, [job_kind_label("webhook.deliver"), job_kind_label("schedule.action")], False),
+            (JobColumn.STATE, [job_state_label(state) for state in JobState], True),
+            (JobColumn.ATTEMPTS, ["10 / 10"], False),
+            (JobColumn.NEXT_RUN, [countdown(59), countdown(59 * 60)], False),
+            (JobColumn.LAST_ERROR, ["connection refused (gave up after 5 attempts)"], False),
+            (JobColumn.CREATED, ["00-00 00:00"], False),
+            (JobColumn.FINISHED, ["00-00 00:00"], False),
+        ):
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            header.resizeSection(column, column_width(metrics, title, *samples, icon=icon))
+
+    # ------------------------------------------------------------------ public
+
+    def refresh(self) -> None:
+        """Catch up with the engine's jobs (in memory: cheap)."""
+        self.model.sync(self._automation.jobs())
+        self._show_detail()
+        self._update_actions()
+
+    @Slot()
+    def _schedule_refresh(self) -> None:
+        if not self._refresh_pending:
+            self._refresh_pending = True
+            QTimer.singleShot(0, self, self._on_refresh_due)
+
+    @Slot()
+    def _on_refresh_due(self) -> None:
+        self._refresh_pending = False
+        self.refresh()
+
+    def selected_jobs(self) -> list[Job]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.proxy.job_at(row) for row in rows]
+
+    def select_job(self, job_id: int) -> bool:
+        row = self.model.row_of(job_id)
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            return False
+        self.table.selectRow(index.row())
+        self.table.scrollTo(index)
+        return True
+
+    def set_state_filter(self, choice: StateFilter) -> None:
+        self.state_filter.setCurrentIndex(self.state_filter.findData(int(choice)))
+
+    @Slot()
+    def retry_selected(self) -> None:
+        self._apply("retry_job", [job for job in self.selected_jobs() if job.state in RETRYABLE])
+
+    @Slot()
+    def cancel_selected(self) -> None:
+        self._apply("cancel_job", [job for job in self.selected_jobs() if job.state in CANCELLABLE])
+
+    def _apply(self, command: str, jobs: list[Job]) -> None:
+        problems = []
+        for job in jobs:
+            try:
+                getattr(self._automation, command)(job.id)
+            except MonitorError as exc:
+                problems.append(exc.message)
+        if problems:
+            self.status_message.emit("; ".join(problems))
+        self._update_actions()
+
+    # ------------------------------------------------------------------ state persisted in QSettings
+
+    def restore_state(self, settings: QSettings) -> None:
+        for key, restore in (
+            ("automation/jobs/splitter", self.splitter.restoreState),
+            ("automation/jobs/columns", self.table.horizontalHeader().restoreState),
+        ):
+            value = settings.value(key)
+            if isinstance(value, QByteArray):
+                restore(value)
+        choice = settings.value("automation/jobs/filter")
+        try:
+            self.set_state_filter(StateFilter(int(choice)))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            pass
+
+    def save_state(self, settings: QSettings) -> None:
+        settings.setValue("automation/jobs/splitter", self.splitter.saveState())
+        settings.setValue("automation/jobs/columns", self.table.horizontalHeader().saveState())
+        settings.setValue("automation/jobs/filter", int(self.state_filter.currentData()))
+
+    # ------------------------------------------------------------------ slots
+
+    @Slot(object)
+    def _on_job_changed(self, job: Job) -> None:
+        self.model.upsert(job)
+        selected = self.selected_jobs()
+        if any(s.id == job.id for s in selected):
+            self._show_detail()
+            self._update_actions()
+        if waits(job, time.time()) and self.isVisible() and not self._countdown.isActive():
+            self._countdown.start()
+
+    @Slot()
+    def _on_countdown(self) -> None:
+        now = time.time()
+        self.model.repaint_countdowns(now)
+        if not self.model.any_waiting(now):
+            self._countdown.stop()
+
+    @Slot(int)
+    def _on_state_filter(self, _index: int) -> None:
+        self.proxy.set_states(_FILTER_STATES[StateFilter(self.state_filter.currentData())])
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._show_detail()
+        self._update_actions()
+
+    def _on_context_menu(self, position) -> None:  # type: ignore[no-untyped-def]
+        menu = QMenu(self)
+        menu.addActions([self.retry_action, self.cancel_action])
+        menu.addSeparator()
+        menu.addAction(self.copy_error_action)
+        menu.exec(self.table.viewport().mapToGlobal(position))
+
+    @Slot()
+    def _on_copy_error(self) -> None:
+        errors = [job.last_error for job in self.selected_jobs() if job.last_error]
+        if errors:
+            QGuiApplication.clipboard().setText("\n".join(errors))
+
+    def _update_actions(self) -> None:
+        jobs = self.selected_jobs()
+        self.retry_action.setEnabled(any(job.state in RETRYABLE for job in jobs))
+        self.cancel_action.setEnabled(any(job.state in CANCELLABLE for job in jobs))
+        self.copy_error_action.setEnabled(any(job.last_error for job in jobs))
+
+    def _show_detail(self) -> None:
+        jobs = self.selected_jobs()
+        if len(jobs) != 1:
+            self.detail.setPlainText("" if not jobs else self.tr("%n job(s) selected", "", len(jobs)))
+            return
+        text = self.describe(jobs[0])
+        if self.detail.toPlainText() != text:
+            self.detail.setPlainText(text)
+
+    def describe(self, job: Job) -> str:
+        """The selected job in full: what, where it stands, and its last error without cutting it."""
+        lines = [f"#{job.id}  {job_title(job)}"]
+        lines.append(self.tr("Kind: %1").replace("%1", f"{job_kind_label(job.kind)} ({job.kind})"))
+        state = job_state_label(job.state)
+        if job.state is JobState.QUEUED and job.run_after > time.time():
+            state += " · " + self.tr("next attempt %1").replace("%1", countdown(job.run_after - time.time()))
+        lines.append(self.tr("State: %1").replace("%1", state))
+        lines.append(
+            self.tr("Attempts: %1 of %2")
+            .replace("%1", str(job.attempts))
+            .replace("%2", str(job.max_attempts))
+        )
+        lines.append(self.tr("Created: %1").replace("%1", full_time(job.created_at)))
+        if job.finished_at:
+            lines.append(self.tr("Finished: %1").replace("%1", full_time(job.finished_at)))
+        if job.last_error:
+            lines += ["", self.tr("Last error:"), job.last_error]
+        if job.result:
+            lines += [
+                "",
+                self.tr("Result: %1").replace("%1", json.dumps(dict(job.result), ensure_ascii=False)),
+            ]
+        return "\n".join(lines)
+
+    def _retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Jobs"))
+        names = {
+            StateFilter.ALL: self.tr("All jobs"),
+            StateFilter.ACTIVE: self.tr("Active (queued or running)"),
+            StateFilter.FAILED: self.tr("Failed"),
+            StateFilter.DONE: self.tr("Done"),
+            StateFilter.CANCELLED: self.tr("Cancelled"),
+        }
+        for index in range(self.state_filter.count()):
+            self.state_filter.setItemText(index, names[StateFilter(self.state_filter.itemData(index))])
+        self.search.setPlaceholderText(self.tr("Search jobs"))
+        self.retry_action.setText(self.tr("Retry"))
+        self.retry_action.setToolTip(
+            self.tr("Run the selected failed or cancelled jobs again, with fresh attempts")
+        )
+        self.cancel_action.setText(self.tr("Cancel"))
+        self.cancel_action.setToolTip(self.tr("Stop the selected jobs from running (again)"))
+        self.copy_error_action.setText(self.tr("Copy error"))
+        self.detail.setPlaceholderText(self.tr("Select a job to see its details and its full error."))
+        self._show_detail()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().showEvent(event)
+        self.model.repaint_countdowns(time.time())
+        if self.model.any_waiting(time.time()):
+            self._countdown.start()
+
+    def hideEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().hideEvent(event)
+        self._countdown.stop()
