@@ -13,6 +13,7 @@ from monitor_app.core.alerts import AlertRule, AlertState
 from monitor_app.core.jobs import Job
 from monitor_app.core.model import Event, MetricsTick, ProgramSpec, ProgramStatus, Series
 from monitor_app.core.notifications import DeliveryRecord, WebhookEndpoint
+from monitor_app.core.schedules import Schedule
 from monitor_app.core.states import Cause
 
 
@@ -123,6 +124,24 @@ class AutomationPort(Protocol):
     def remove_alert_rule(self, rule_id: int) -> AlertRule: ...
 
     def alerts_firing(self) -> list[AlertState]: ...
+
+    def schedules(self) -> tuple[Schedule, ...]: ...
+
+    def schedule(self, schedule_id: int) -> Schedule:
+        """Raises NotFoundError."""
+        ...
+
+    def add_schedule(self, data: Mapping[str, object]) -> Schedule:
+        """Validate (the REST JSON shape; the program must exist) and add. Raises ValidationError."""
+        ...
+
+    def update_schedule(self, schedule_id: int, data: Mapping[str, object]) -> Schedule: ...
+
+    def remove_schedule(self, schedule_id: int) -> Schedule: ...
+
+    def next_fire(self, schedule_id: int) -> float | None:
+        """Epoch seconds of the next fire; None when disabled or it cannot be planned."""
+        ...
 
     def jobs(self) -> tuple[Job, ...]:
         """Queued, running and recently finished jobs, newest first."""

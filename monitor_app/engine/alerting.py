@@ -24,7 +24,7 @@ from monitor_app.core.errors import MonitorError
 from monitor_app.core.model import Event, MetricsTick, ProgramStatus
 from monitor_app.core.notifications import ALERT_FIRED, ALERT_RESOLVED, Notification
 from monitor_app.core.states import Cause, EventKind
-from monitor_app.engine.records import RecordRegistry
+from monitor_app.engine.records import RecordRegistry, check_program
 from monitor_app.storage.repository import RecordChange
 
 log = logging.getLogger(__name__)
@@ -96,11 +96,13 @@ class Alerting(QObject):
         return self.registry.all()
 
     def add(self, data: Mapping[str, object]) -> AlertRule:
+        check_program(data, self._program_name)
         rule = self.registry.add(data, now=self._clock.time())
         self._rules_edited()
         return rule
 
     def update(self, rule_id: int, data: Mapping[str, object]) -> AlertRule:
+        check_program(data, self._program_name)
         rule = self.registry.update(rule_id, data)
         self._rules_edited()
         return rule
@@ -129,7 +131,12 @@ class Alerting(QObject):
             self._handle(self._evaluator.observe_event(event))
 
     def forget_program(self, program_id: int) -> None:
+        """The program was removed: its own rules go with it (rules for every program stay)."""
         self._evaluator.forget_program(program_id)
+        for rule in self.registry.all():
+            if rule.program_id == program_id:
+                self.registry.remove(rule.id)
+                self._rules_edited()
 
     @Slot()
     def poll(self) -> None:

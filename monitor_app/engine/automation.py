@@ -17,10 +17,13 @@ from monitor_app.core.clock import Clock
 from monitor_app.core.jobs import Job
 from monitor_app.core.model import Event, MetricsTick, ProgramStatus
 from monitor_app.core.notifications import DeliveryRecord, Notification, WebhookEndpoint
+from monitor_app.core.schedules import Schedule
 from monitor_app.engine.alerting import Alerting, PluginAction, ProgramCommand
 from monitor_app.engine.notifier import DELIVER, Notifier
+from monitor_app.engine.scheduling import RUN, Scheduling
 from monitor_app.jobs.queue import JobQueue
 from monitor_app.jobs.retry import RetryPolicy
+from monitor_app.storage.meta import SCHEDULES_SEEN_UNTIL
 from monitor_app.storage.repository import RecordChange, Storage
 from monitor_app.workers.jobs import DEFAULT_WORKERS, JobPool
 
@@ -53,6 +56,7 @@ class EngineLinks:
     persist_job: Callable[[Job], None]
     persist_record: Callable[[RecordChange], None]
     persist_delivery: Callable[[DeliveryRecord], None]
+    persist_meta: Callable[[str, int], None]
     record_event: Callable[[Event], None]
     program_name: Callable[[int], str | None]
     status_of: Callable[[int], ProgramStatus | None]
@@ -61,7 +65,7 @@ class EngineLinks:
 
 
 class Automation(QObject):
-    """Webhooks, alert rules and the job queue behind one face.
+    """Webhooks, alert rules, schedules and the job queue behind one face.
 
     Signals:
         job_changed(Job): a job was queued, started, finished, retried or cancelled.
@@ -69,6 +73,7 @@ class Automation(QObject):
         delivery_recorded(DeliveryRecord): one delivery attempt ended.
         rules_changed(): an alert rule was added, edited or removed.
         alert_transition(AlertTransition): a rule fired or resolved.
+        schedules_changed(): a schedule was added, edited or removed.
     """
 
     job_changed = Signal(object)
@@ -76,6 +81,7 @@ class Automation(QObject):
     delivery_recorded = Signal(object)
     rules_changed = Signal()
     alert_transition = Signal(object)
+    schedules_changed = Signal()
 
     def __init__(
         self,
@@ -122,22 +128,38 @@ class Automation(QObject):
             program_name=links.program_name,
             parent=self,
         )
-        self._pool = JobPool(
-            self.queue, {DELIVER: self.notifier.run_delivery}, clock=clock, workers=self.config.workers, parent=self
+        seen_ms = storage.meta_int(SCHEDULES_SEEN_UNTIL)
+        self.scheduling = Scheduling(
+            storage.load_records("schedules"),
+            last_id=storage.last_record_id("schedules"),
+            last_seen=None if seen_ms is None else seen_ms / 1000.0,
+            clock=clock,
+            persist_record=links.persist_record,
+            persist_seen=lambda now: links.persist_meta(SCHEDULES_SEEN_UNTIL, int(now * 1000)),
+            record_event=links.record_event,
+            enqueue=self.enqueue,
+            command=links.command,
+            program_name=links.program_name,
+            parent=self,
         )
+        handlers = {DELIVER: self.notifier.run_delivery, RUN: self.scheduling.run_job}
+        self._pool = JobPool(self.queue, handlers, clock=clock, workers=self.config.workers, parent=self)
         self._pool.job_changed.connect(self.job_changed)
         self.notifier.webhooks_changed.connect(self.webhooks_changed)
         self.notifier.delivery_recorded.connect(self.delivery_recorded)
         self.alerting.rules_changed.connect(self.rules_changed)
         self.alerting.transition.connect(self.alert_transition)
+        self.scheduling.schedules_changed.connect(self.schedules_changed)
 
     # ------------------------------------------------------------------ lifecycle
 
     def start(self) -> None:
         self._pool.start()
         self.alerting.start()
+        self.scheduling.start()
 
     def shutdown(self) -> None:
+        self.scheduling.shutdown()
         self.alerting.shutdown()
         self._pool.shutdown()
 
@@ -161,8 +183,10 @@ class Automation(QObject):
         self.alerting.on_tick(tick)
 
     def forget_program(self, program_id: int) -> None:
+        """The program was removed: forget its crash episode, drop its own alert rules and schedules."""
         self.notifier.forget_program(program_id)
         self.alerting.forget_program(program_id)
+        self.scheduling.forget_program(program_id)
 
     def notify(self, notification: Notification) -> list[Job]:
         """Send a notification to every interested webhook (plugins use this for their events)."""
@@ -225,6 +249,28 @@ class Automation(QObject):
     def alerts_firing(self) -> list[AlertState]:
         """Rules whose condition holds right now, per program or disk."""
         return self.alerting.firing()
+
+    # ------------------------------------------------------------------ schedules
+
+    def schedules(self) -> tuple[Schedule, ...]:
+        return self.scheduling.schedules()
+
+    def schedule(self, schedule_id: int) -> Schedule:
+        return self.scheduling.registry.get(schedule_id)
+
+    def add_schedule(self, data: Mapping[str, object]) -> Schedule:
+        """Raises ValidationError (bad fields, unknown program, invalid cron or time zone)."""
+        return self.scheduling.add(data)
+
+    def update_schedule(self, schedule_id: int, data: Mapping[str, object]) -> Schedule:
+        return self.scheduling.update(schedule_id, data)
+
+    def remove_schedule(self, schedule_id: int) -> Schedule:
+        return self.scheduling.remove(schedule_id)
+
+    def next_fire(self, schedule_id: int) -> float | None:
+        """When a schedule fires next (None when disabled or it cannot be planned)."""
+        return self.scheduling.next_fire(schedule_id)
 
     # ------------------------------------------------------------------ jobs
 

@@ -81,6 +81,7 @@ class LocalEngine(EngineFacade):
     _store_job = Signal(object)
     _store_record = Signal(object)
     _store_delivery = Signal(object)
+    _store_meta = Signal(str, object)  # epoch milliseconds overflow a C int
 
     def __init__(
         self,
@@ -144,6 +145,7 @@ class LocalEngine(EngineFacade):
                 persist_job=self._store_job.emit,
                 persist_record=self._store_record.emit,
                 persist_delivery=self._store_delivery.emit,
+                persist_meta=self._store_meta.emit,
                 record_event=self.record_event,
                 program_name=lambda pid: spec.name if (spec := self._programs.get(pid)) else None,
                 status_of=lambda pid: self._statuses.get(pid),
@@ -189,6 +191,7 @@ class LocalEngine(EngineFacade):
         self._store_job.connect(sto.save_job)
         self._store_record.connect(sto.save_record)
         self._store_delivery.connect(sto.add_delivery)
+        self._store_meta.connect(sto.set_meta_int)
         # facade -> automation (same thread)
         self.event_recorded.connect(self.automation.on_event)
         self.status_changed.connect(self.automation.on_status)

@@ -11,7 +11,7 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Any, Protocol
 
-from monitor_app.core.errors import ConflictError, NotFoundError
+from monitor_app.core.errors import ConflictError, FieldError, NotFoundError, ValidationError
 
 
 class _Record(Protocol):
@@ -98,3 +98,10 @@ class RecordRegistry[T: _Record]:
             changed[record_id] = record
         self._records = MappingProxyType(changed)
         self._persist(record_id, record)
+
+
+def check_program(data: Mapping[str, object], program_name: Callable[[int], str | None]) -> None:
+    """A rule or schedule naming a program must name one that exists (ValidationError otherwise)."""
+    program_id = data.get("program_id")
+    if isinstance(program_id, int) and not isinstance(program_id, bool) and program_name(program_id) is None:
+        raise ValidationError([FieldError("program_id", f"no program with id {program_id}")])

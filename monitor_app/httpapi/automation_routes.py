@@ -1,4 +1,4 @@
-"""REST endpoints for automation: webhooks and their delivery log, alert rules, the job queue.
+"""REST endpoints for automation: webhooks and their delivery log, alert rules, schedules, the job queue.
 
 Webhook URLs are secrets (Discord and Slack put the token in the path), so every webhook endpoint is for
 admins only, and secrets are never returned.
@@ -9,6 +9,7 @@ from typing import Any
 from monitor_app.core.alerts import rule_to_dict
 from monitor_app.core.jobs import JobState
 from monitor_app.core.ports import Engine
+from monitor_app.core.schedules import Schedule, schedule_to_dict
 from monitor_app.core.states import Cause
 from monitor_app.httpapi import schemas
 from monitor_app.httpapi.dispatch import Context, Reply, Route
@@ -90,6 +91,33 @@ def build_automation_routes(engine: Engine) -> list[Route]:
             for state in auto.alerts_firing()
         ]
 
+    # ---------------------------------------------------------------- schedules
+
+    def schedule_json(schedule: Schedule) -> dict[str, Any]:
+        return {**schedule_to_dict(schedule), "next_fire": auto.next_fire(schedule.id)}
+
+    def list_schedules(c: Context) -> Any:
+        program_id = int_query(c, "program_id", None, 1, 10**12)
+        return [schedule_json(s) for s in auto.schedules() if program_id is None or s.program_id == program_id]
+
+    def get_schedule(c: Context) -> Any:
+        return schedule_json(auto.schedule(c.params["id"]))
+
+    def create_schedule(c: Context) -> Reply:
+        schedule = auto.add_schedule(c.json)
+        engine.record_audit(f"schedule {schedule.id} added", cause=Cause.API, actor=c.actor)
+        return Reply(schedule_json(schedule), status=201, headers={"Location": f"/api/schedules/{schedule.id}"})
+
+    def update_schedule(c: Context) -> Any:
+        schedule = auto.update_schedule(c.params["id"], c.json)
+        engine.record_audit(f"schedule {schedule.id} changed", cause=Cause.API, actor=c.actor)
+        return schedule_json(schedule)
+
+    def delete_schedule(c: Context) -> Reply:
+        schedule = auto.remove_schedule(c.params["id"])
+        engine.record_audit(f"schedule {schedule.id} removed", cause=Cause.API, actor=c.actor)
+        return Reply(status=204)
+
     # ---------------------------------------------------------------- jobs
 
     def list_jobs(c: Context) -> Any:
@@ -148,6 +176,16 @@ def build_automation_routes(engine: Engine) -> list[Route]:
               limit="manage", body="AlertRuleUpdate", response="AlertRule", tag="alerts"),
         Route("DELETE", "/api/alerts/rules/{id}", delete_rule, "admin", "Remove an alert rule", limit="manage",
               status=204, tag="alerts"),
+        Route("GET", "/api/schedules", list_schedules, "guest", "Scheduled actions with their next fire time",
+              response="Schedule", response_array=True, query={"program_id": "the program's id"}, tag="schedules"),
+        Route("POST", "/api/schedules", create_schedule, "admin", "Add a scheduled action", limit="manage",
+              body="ScheduleInput", response="Schedule", status=201, tag="schedules"),
+        Route("GET", "/api/schedules/{id}", get_schedule, "guest", "One scheduled action", response="Schedule",
+              tag="schedules"),
+        Route("PUT", "/api/schedules/{id}", update_schedule, "admin", "Change a schedule (fields given only)",
+              limit="manage", body="ScheduleUpdate", response="Schedule", tag="schedules"),
+        Route("DELETE", "/api/schedules/{id}", delete_schedule, "admin", "Remove a schedule", limit="manage",
+              status=204, tag="schedules"),
         Route("GET", "/api/jobs", list_jobs, "guest", "Queued, running and recent jobs, newest first",
               response="Job", response_array=True,
               query={"state": "queued, running, done, failed or cancelled", "kind": "e.g. webhook.deliver",

@@ -232,6 +232,23 @@ ALERT_RULE_FIELDS: dict[str, Any] = {
     "enabled": _BOOL,
 }
 
+SCHEDULE_FIELDS: dict[str, Any] = {
+    "program_id": _INT,
+    "name": {**_STR, "maxLength": 64},
+    "action": {"type": "string", "enum": ["start", "stop", "restart", "plugin_action"]},
+    "plugin_action": {"type": ["string", "null"]},
+    "kind": {"type": "string", "enum": ["daily", "interval", "cron"]},
+    "time_of_day": {"type": ["string", "null"], "description": "HH:MM (daily; anchor of interval)"},
+    "weekdays": {"type": "array", "items": {**_INT, "minimum": 0, "maximum": 6}, "description": "0 = Monday"},
+    "interval_minutes": _NULLABLE_INT,
+    "cron": {"type": ["string", "null"], "description": "5-field cron expression"},
+    "timezone": {"type": ["string", "null"], "description": "IANA zone; null = the machine's"},
+    "warnings_min": {"type": "array", "items": _INT},
+    "when_players_online": {"type": "string", "enum": ["run", "skip", "defer"]},
+    "defer_max_min": _INT,
+    "enabled": _BOOL,
+}
+
 SCHEMAS: dict[str, Any] = {
     "Error": {
         "type": "object",
@@ -391,6 +408,17 @@ SCHEMAS: dict[str, Any] = {
         "properties": {"rule_id": _INT, "rule_name": _STR, "program_id": _NULLABLE_INT, "subject": _STR,
                        "since": _NUMBER, "value": _NUMBER},
     },
+    "Schedule": {
+        "type": "object",
+        "properties": {**SCHEDULE_FIELDS, "id": _INT, "created_at": _NUMBER, "next_fire": _NULLABLE_NUMBER},
+    },
+    "ScheduleInput": {
+        "type": "object",
+        "required": ["program_id", "action", "kind"],
+        "additionalProperties": False,
+        "properties": SCHEDULE_FIELDS,
+    },
+    "ScheduleUpdate": {"type": "object", "additionalProperties": False, "properties": SCHEDULE_FIELDS},
     "Job": {
         "type": "object",
         "properties": {

@@ -129,7 +129,7 @@ class StorageWorker(QObject):
         self._records.append(change)
         self._schedule()
 
-    @Slot(str, int)
+    @Slot(str, object)
     def set_meta_int(self, key: str, value: int) -> None:
         self._meta_ints[key] = value
         self._schedule()

@@ -80,3 +80,32 @@ def test_alert_rules_over_the_api(api) -> None:
     assert api.guest("GET", "/api/alerts").json() == []
     assert api.admin("DELETE", f"/api/alerts/rules/{rule['id']}").status_code == 204
     assert api.guest("GET", f"/api/alerts/rules/{rule['id']}").status_code == 404
+
+
+def test_schedules_over_the_api(qtbot, api) -> None:
+    from tests.integration.api.conftest import add_program
+
+    spec = add_program(api.engine)
+    created = api.admin("POST", "/api/schedules", json={
+        "program_id": spec.id, "name": "nightly", "action": "restart", "kind": "daily", "time_of_day": "04:00",
+        "weekdays": [0, 1, 2, 3, 4], "warnings_min": [10, 5, 1], "when_players_online": "defer",
+        "timezone": "Asia/Seoul"})
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert body["kind"] == "daily" and body["weekdays"] == [0, 1, 2, 3, 4] and body["timezone"] == "Asia/Seoul"
+    import time
+
+    qtbot.waitUntil(lambda: api.engine.automation.next_fire(body["id"]) is not None, timeout=5000)  # planned
+    body = api.guest("GET", f"/api/schedules/{body['id']}").json()
+    assert time.time() < body["next_fire"] <= time.time() + 3 * 86_400  # a weekday 04:00 in Seoul
+    assert [s["id"] for s in api.guest("GET", f"/api/schedules?program_id={spec.id}").json()] == [body["id"]]
+    bad = api.admin("POST", "/api/schedules", json={"program_id": spec.id, "action": "restart", "kind": "daily",
+                                                    "time_of_day": "25:99"})
+    assert bad.status_code == 422 and "time_of_day" in {d["field"] for d in bad.json()["error"]["details"]}
+    bad = api.admin("POST", "/api/schedules", json={"program_id": 999, "action": "start", "kind": "cron",
+                                                    "cron": "0 4 * * *"})
+    assert bad.status_code == 422
+    assert api.guest("DELETE", f"/api/schedules/{body['id']}").status_code == 403
+    changed = api.admin("PUT", f"/api/schedules/{body['id']}", json={"enabled": False})
+    assert changed.status_code == 200 and changed.json()["enabled"] is False and changed.json()["name"] == "nightly"
+    assert api.admin("DELETE", f"/api/schedules/{body['id']}").status_code == 204
