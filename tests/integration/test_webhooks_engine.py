@@ -108,3 +108,22 @@ def test_webhook_management_validates_and_cancels_on_removal(qtbot, engine) -> N
     with pytest.raises(NotFoundError):
         engine.automation.webhook(1)
     assert engine.automation.add_webhook({"url": refused_url()}).id == 2  # ids are never reused
+
+
+def test_a_500_then_200_is_retried_and_a_429_waits_as_told(qtbot, engines) -> None:
+    engine = engines(automation=FAST)
+    with WebhookReceiver() as receiver:
+        receiver.respond(500)
+        receiver.respond(429, headers={"Retry-After": "1"})
+        endpoint = engine.automation.add_webhook({"url": receiver.url})
+        from monitor_app.core.notifications import Notification
+
+        [job] = engine.automation.notify(Notification(event="plugin.demo.ping", time=0.0, details={"message": "hi"}))
+        qtbot.waitUntil(lambda: engine.automation.job(job.id).state is JobState.DONE, timeout=10_000)
+        arrivals = [r.arrived for r in receiver.requests]
+        assert len(arrivals) == 3 and engine.automation.job(job.id).attempts == 3
+        assert arrivals[2] - arrivals[1] >= 0.95  # Retry-After: 1 wins over the 0.1 s backoff
+        qtbot.waitUntil(lambda: len(engine.automation.deliveries(endpoint.id)) == 3, timeout=5000)
+        statuses = [d.status for d in reversed(engine.automation.deliveries(endpoint.id))]
+        assert statuses == [500, 429, 200]
+        assert {r.headers["X-Monitor-Delivery"] for r in receiver.requests} == {str(job.id)}
