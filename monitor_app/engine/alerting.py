@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 
 POLL_INTERVAL_MS = 1000
 MAX_RULES = 500
+#: A rule restarts the same program at most once per this many seconds (or its duration, if longer): a
+#: threshold below the program's normal footprint must not become a restart loop.
+MIN_RESTART_SPACING_S = 60.0
 
 #: Runs a program command on the engine: (verb, program id, cause, actor); raises MonitorError when it cannot.
 ProgramCommand = Callable[[str, int, Cause, str], None]
@@ -79,6 +82,7 @@ class Alerting(QObject):
             noun="alert rule",
             limit=MAX_RULES,
         )
+        self._last_restart: dict[tuple[int, int], float] = {}  # (rule id, program id) -> wall time
         self._evaluator = AlertEvaluator()
         self._evaluator.set_rules(self.registry.all())
         self._timer = QTimer(self)
@@ -176,6 +180,7 @@ class Alerting(QObject):
             "unit": change.unit,
             "message": change.message,
             "subject": change.subject,
+            "notify": rule.notify,
         }
         if rule.action is not None:
             details["action"] = rule.action.value if rule.action is not RuleAction.PLUGIN_ACTION else rule.plugin_action
@@ -206,6 +211,15 @@ class Alerting(QObject):
         rule = change.rule
         try:
             if rule.action is RuleAction.RESTART and change.program_id is not None:
+                key = (rule.id, change.program_id)
+                spacing = max(MIN_RESTART_SPACING_S, rule.duration_s)
+                last = self._last_restart.get(key)
+                if last is not None and change.time - last < spacing:
+                    raise MonitorError(
+                        f"not restarted again: this rule restarted the program {change.time - last:.0f} s ago "
+                        f"(at most once per {spacing:g} s); is the threshold below its normal use?"
+                    )
+                self._last_restart[key] = change.time
                 self._command("restart", change.program_id, Cause.RULE, f"alert rule {rule.name!r}")
             elif rule.action is RuleAction.PLUGIN_ACTION and rule.plugin_action:
                 if self._plugin_action is None:

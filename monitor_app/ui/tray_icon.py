@@ -118,6 +118,8 @@ class TrayIcon(QSystemTrayIcon):
     @Slot(object)
     def _on_event(self, event: Event) -> None:
         if event.kind is EventKind.ALERT_FIRED:
+            if event.details.get("notify") is False:
+                return  # the rule says: event log only
             title = self.tr("Alert: %1").replace("%1", event.actor)
             self._show(title, event.message)
             return

@@ -67,8 +67,13 @@ def test_memory_rule_restarts_the_program(qtbot, engines) -> None:
                 if e.kind is EventKind.STATE and e.cause is Cause.RULE]
 
     qtbot.waitUntil(lambda: bool(restarted_by_rule()), timeout=10_000)
-    engine.automation.remove_alert_rule(1)
     assert "too big" in restarted_by_rule()[-1].actor
+    # The restarted program is still above 1 MB: the rule fires again but does not restart it within 60 s.
+    qtbot.waitUntil(lambda: any(e.kind is EventKind.ERROR and "not restarted again" in e.message
+                                for e in engine.events(program_id=spec.id, limit=100)), timeout=10_000)
+    starts = [e for e in restarted_by_rule() if e.to_state is S.STARTING]
+    assert len(starts) == 1
+    engine.automation.remove_alert_rule(1)
     qtbot.waitUntil(lambda: engine.status(spec.id).state is S.RUNNING and engine.status(spec.id).pid != first_pid,
                     timeout=10_000)
 
