@@ -85,18 +85,38 @@ def describe_event(event: Event) -> str:
         EventKind.LEFTOVERS_KILLED: QCoreApplication.translate("Events", "Leftover processes killed"),
         EventKind.COMMAND_REJECTED: QCoreApplication.translate("Events", "Command refused"),
         EventKind.AUDIT: QCoreApplication.translate("Events", "Change by a user"),
+        EventKind.REATTACHED: QCoreApplication.translate("Events", "Re-attached"),
+        EventKind.ALERT_FIRED: QCoreApplication.translate("Events", "Alert fired"),
+        EventKind.ALERT_RESOLVED: QCoreApplication.translate("Events", "Alert resolved"),
+        EventKind.SCHEDULE: QCoreApplication.translate("Events", "Scheduled action"),
+        EventKind.SCHEDULE_MISSED: QCoreApplication.translate("Events", "Schedule missed"),
         EventKind.ERROR: QCoreApplication.translate("Events", "Error"),
     }
     return labels.get(event.kind, event.kind.value)
 
 
 def is_problem(event: Event) -> bool:
-    """Worth a look: unexpected exits, giving up, errors, refusals."""
+    """Worth a look: unexpected exits, giving up, errors, refusals, fired alerts."""
     return (
         event.unexpected
         or event.to_state is ProgramState.FATAL
-        or event.kind in (EventKind.ERROR, EventKind.REATTACH_FAILED, EventKind.COMMAND_REJECTED)
+        or event.kind
+        in (EventKind.ERROR, EventKind.REATTACH_FAILED, EventKind.COMMAND_REJECTED, EventKind.ALERT_FIRED)
     )
+
+
+# Colours of the "What happened" cell besides problems (red): an alert that is over, a schedule that was missed.
+KIND_COLORS: dict[EventKind, str] = {
+    EventKind.ALERT_RESOLVED: STATE_COLORS[ProgramState.RUNNING],
+    EventKind.SCHEDULE_MISSED: STATE_COLORS[ProgramState.BACKOFF],
+}
+
+
+def event_color(event: Event) -> str | None:
+    """The colour of an event's "What happened" cell, None for the default."""
+    if is_problem(event):
+        return STATE_COLORS[ProgramState.FATAL]
+    return KIND_COLORS.get(event.kind)
 
 
 def format_time(timestamp: float) -> str:
@@ -137,8 +157,9 @@ class EventsModel(QAbstractTableModel):
             return self.cell_text(event, EventColumn(index.column()))
         if role == Qt.ItemDataRole.UserRole:
             return event
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == EventColumn.WHAT and is_problem(event):
-            return QBrush(QColor(STATE_COLORS[ProgramState.FATAL]))
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == EventColumn.WHAT:
+            color = event_color(event)
+            return QBrush(QColor(color)) if color else None
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == EventColumn.MESSAGE:
             lines = event.details.get("last_output")
             if isinstance(lines, list) and lines:

@@ -42,6 +42,7 @@ from monitor_app.core.errors import MonitorError
 from monitor_app.core.model import ProgramSpec, ProgramStatus
 from monitor_app.core.states import REST_STATES, Cause, ProgramState
 from monitor_app.engine.facade import EngineFacade
+from monitor_app.ui.alert_rules_view import AlertRulesView
 from monitor_app.ui.automation_panel import AutomationPanel
 from monitor_app.ui.background import BackgroundTasks
 from monitor_app.ui.events_view import EventsView
@@ -51,6 +52,7 @@ from monitor_app.ui.program_commands import ProgramCommands, verb_applies
 from monitor_app.ui.program_detail import ProgramDetail
 from monitor_app.ui.program_dialog import ProgramDialog
 from monitor_app.ui.programs_model import PROGRAM_ID_ROLE, Column, ProgramsFilterModel, ProgramsModel
+from monitor_app.ui.schedules_view import SchedulesView
 from monitor_app.ui.system_panel import SystemPanel
 from monitor_app.ui.webhooks_view import WebhooksView
 
@@ -137,8 +139,14 @@ class MainWindow(QMainWindow):
         self.webhooks.status_message.connect(self.show_status_message)
         self.jobs = JobsView(automation)
         self.jobs.status_message.connect(self.show_status_message)
+        self.alert_rules = AlertRulesView(engine, automation)
+        self.alert_rules.status_message.connect(self.show_status_message)
         self.automation = AutomationPanel()
         self.automation.add_page(self.webhooks)
+        self.automation.add_page(self.alert_rules)
+        self.schedules = SchedulesView(engine)
+        self.schedules.status_message.connect(self.show_status_message)
+        self.automation.add_page(self.schedules)
         self.automation.add_page(self.jobs)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("mainTabs")

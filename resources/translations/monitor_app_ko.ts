@@ -2,6 +2,428 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko">
 <context>
+    <name>AlertRuleDialog</name>
+    <message>
+        <source>Add alert rule</source>
+        <translation>알림 규칙 추가</translation>
+    </message>
+    <message>
+        <source>Edit alert rule</source>
+        <translation>알림 규칙 수정</translation>
+    </message>
+    <message>
+        <source>What to watch</source>
+        <translation>감시할 내용</translation>
+    </message>
+    <message>
+        <source>What to do when it fires</source>
+        <translation>발생했을 때 할 일</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <source>Watch for</source>
+        <translation>감시 항목</translation>
+    </message>
+    <message>
+        <source>Program</source>
+        <translation>프로그램</translation>
+    </message>
+    <message>
+        <source>Disk</source>
+        <translation>디스크</translation>
+    </message>
+    <message>
+        <source>Also</source>
+        <translation>추가 동작</translation>
+    </message>
+    <message>
+        <source>Plugin action</source>
+        <translation>플러그인 동작</translation>
+    </message>
+    <message>
+        <source>All programs (each on its own)</source>
+        <translation>모든 프로그램 (프로그램마다 따로)</translation>
+    </message>
+    <message>
+        <source>Every disk</source>
+        <translation>모든 디스크</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>초</translation>
+    </message>
+    <message>
+        <source>minutes</source>
+        <translation>분</translation>
+    </message>
+    <message>
+        <source>e.g. Palworld memory leak</source>
+        <translation>예: 팰월드 메모리 누수</translation>
+    </message>
+    <message>
+        <source>Notify: webhooks (“Alert fired” / “Alert resolved”) and a tray message</source>
+        <translation>알림 보내기: 웹훅(“알림 발생” / “알림 해제”)과 트레이 메시지</translation>
+    </message>
+    <message>
+        <source>The event log records every firing either way.</source>
+        <translation>알림 발생은 이 설정과 관계없이 항상 이벤트 로그에 기록됩니다.</translation>
+    </message>
+    <message>
+        <source>Nothing else</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <source>Restart the program</source>
+        <translation>프로그램 재시작</translation>
+    </message>
+    <message>
+        <source>Run a plugin action</source>
+        <translation>플러그인 동작 실행</translation>
+    </message>
+    <message>
+        <source>Every firing restarts the program. Pick a limit it stays under right after a start, or it will be restarted again and again.</source>
+        <translation>규칙이 발생할 때마다 프로그램을 재시작합니다. 막 시작한 프로그램도 넘지 않는 기준을 고르세요. 그렇지 않으면 재시작이 계속 반복됩니다.</translation>
+    </message>
+    <message>
+        <source>&lt;plugin id&gt;:&lt;action&gt;, e.g. palworld:save</source>
+        <translation>&lt;플러그인 ID&gt;:&lt;동작&gt;, 예: palworld:save</translation>
+    </message>
+    <message>
+        <source>Plugin actions arrive with the plugin system; until then a firing rule records an error in the event log instead.</source>
+        <translation>플러그인 동작은 플러그인 시스템과 함께 제공될 예정입니다. 그전까지는 규칙이 발생하면 대신 이벤트 로그에 오류가 기록됩니다.</translation>
+    </message>
+    <message>
+        <source>Enabled (a switched-off rule is kept but not checked)</source>
+        <translation>사용 (꺼 둔 규칙은 남아 있지만 검사하지 않습니다)</translation>
+    </message>
+    <message>
+        <source>CPU at or above</source>
+        <translation>CPU 사용률 (이상)</translation>
+    </message>
+    <message>
+        <source> %</source>
+        <translation> %</translation>
+    </message>
+    <message>
+        <source>Memory at or above</source>
+        <translation>메모리 (이상)</translation>
+    </message>
+    <message>
+        <source> MB</source>
+        <translation> MB</translation>
+    </message>
+    <message>
+        <source>Memory limit</source>
+        <translation>메모리 한도</translation>
+    </message>
+    <message>
+        <source>More than</source>
+        <translation>재시작 횟수 (초과)</translation>
+    </message>
+    <message>
+        <source> restarts</source>
+        <translation>회</translation>
+    </message>
+    <message>
+        <source>Free space below</source>
+        <translation>여유 공간 (미만)</translation>
+    </message>
+    <message>
+        <source>For at least</source>
+        <translation>지속 시간</translation>
+    </message>
+    <message>
+        <source>Projected within</source>
+        <translation>예측 기간</translation>
+    </message>
+    <message>
+        <source>Down for at least</source>
+        <translation>중단 시간</translation>
+    </message>
+    <message>
+        <source>Within</source>
+        <translation>기간</translation>
+    </message>
+    <message>
+        <source>How far ahead the memory trend is projected (1 min to 24 h).</source>
+        <translation>메모리 추세를 얼마나 앞까지 예측할지 정합니다 (1분~24시간).</translation>
+    </message>
+    <message>
+        <source>The sliding window the restarts are counted in (1 min to 24 h).</source>
+        <translation>재시작 횟수를 세는 최근 기간입니다 (1분~24시간).</translation>
+    </message>
+    <message>
+        <source>0 fires at the first sample that crosses the limit (at most 24 h).</source>
+        <translation>0이면 기준을 넘은 첫 측정에서 바로 발생합니다 (최대 24시간).</translation>
+    </message>
+</context>
+<context>
+    <name>AlertRules</name>
+    <message>
+        <source>%1 h</source>
+        <translation>%1시간</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1분</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1초</translation>
+    </message>
+    <message>
+        <source>CPU use too high</source>
+        <translation>CPU 사용률 높음</translation>
+    </message>
+    <message>
+        <source>Memory use too high</source>
+        <translation>메모리 사용량 많음</translation>
+    </message>
+    <message>
+        <source>Memory growing toward a limit (leak)</source>
+        <translation>메모리가 한도를 향해 증가 (누수)</translation>
+    </message>
+    <message>
+        <source>Program down</source>
+        <translation>프로그램 중단</translation>
+    </message>
+    <message>
+        <source>Crash loop (too many restarts)</source>
+        <translation>반복 충돌 (재시작 과다)</translation>
+    </message>
+    <message>
+        <source>Disk space low</source>
+        <translation>디스크 여유 공간 부족</translation>
+    </message>
+    <message>
+        <source>Fires when the program&apos;s CPU use (all its processes, as Task Manager counts it) stays at or above the limit for the whole time given.</source>
+        <translation>프로그램의 CPU 사용률(작업 관리자처럼 모든 프로세스를 합산)이 정한 시간 내내 기준 이상이면 발생합니다.</translation>
+    </message>
+    <message>
+        <source>Fires when the program&apos;s memory (all its processes) stays at or above the limit for the whole time given. With “Restart the program” it keeps a leaking server in check.</source>
+        <translation>프로그램의 메모리(모든 프로세스 합산)가 정한 시간 내내 기준 이상이면 발생합니다. “프로그램 재시작”과 함께 쓰면 메모리가 새는 서버를 관리할 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Fires when memory keeps rising and, at its current pace, would reach the limit within the time given: a warning before a leak hurts. It needs 5 minutes of samples first.</source>
+        <translation>메모리가 계속 늘어 지금 속도라면 정한 시간 안에 한도에 도달할 때 발생합니다. 누수가 문제를 일으키기 전에 미리 알려 줍니다. 먼저 5분 동안의 측정값이 필요합니다.</translation>
+    </message>
+    <message>
+        <source>Fires when a program that should run has been down (crashed, waiting to retry, or given up) for the time given. Stopping it yourself does not count.</source>
+        <translation>실행 중이어야 할 프로그램이 정한 시간 동안 중단(비정상 종료, 재시도 대기, 재시작 포기) 상태이면 발생합니다. 직접 중지한 경우는 해당하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Fires when a program had to be restarted after unexpected exits more often than the number given within the time window: a crash loop.</source>
+        <translation>정한 기간 안에 프로그램이 예기치 않게 종료되어 재시작된 횟수가 기준을 넘으면 발생합니다. 충돌이 반복되는 상황을 잡아냅니다.</translation>
+    </message>
+    <message>
+        <source>Fires when a disk&apos;s free space stays below the percentage given. It watches the whole machine, not a program.</source>
+        <translation>디스크 여유 공간이 정한 비율 미만으로 유지되면 발생합니다. 프로그램이 아니라 컴퓨터 전체를 감시합니다.</translation>
+    </message>
+    <message>
+        <source>CPU above %1 %</source>
+        <translation>CPU %1 % 이상</translation>
+    </message>
+    <message>
+        <source>Memory above %1 MB</source>
+        <translation>메모리 %1 MB 이상</translation>
+    </message>
+    <message>
+        <source>Memory heading for %1 MB within %2</source>
+        <translation>%2 안에 메모리 %1 MB 도달 예상</translation>
+    </message>
+    <message>
+        <source>Down</source>
+        <translation>중단됨</translation>
+    </message>
+    <message>
+        <source>Down for %1</source>
+        <translation>%1 이상 중단됨</translation>
+    </message>
+    <message numerus="yes">
+        <source>More than %n restart(s) within %1</source>
+        <translation>
+            <numerusform>%1 안에 %n회 넘게 재시작</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Free space on %2 below %1 %</source>
+        <translation>%2 여유 공간 %1 % 미만</translation>
+    </message>
+    <message>
+        <source>Free space below %1 % on any disk</source>
+        <translation>어느 디스크든 여유 공간 %1 % 미만</translation>
+    </message>
+    <message>
+        <source>%1 for %2</source>
+        <translation>%1 (%2 지속)</translation>
+    </message>
+    <message>
+        <source>%1 MB projected</source>
+        <translation>예상 %1 MB</translation>
+    </message>
+    <message>
+        <source>down %1</source>
+        <translation>%1 중단</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n restart(s)</source>
+        <translation>
+            <numerusform>%n회 재시작</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 % free</source>
+        <translation>여유 %1 %</translation>
+    </message>
+    <message>
+        <source>Notify</source>
+        <translation>알림</translation>
+    </message>
+    <message>
+        <source>Restart</source>
+        <translation>재시작</translation>
+    </message>
+    <message>
+        <source>Plugin action %1</source>
+        <translation>플러그인 동작 %1</translation>
+    </message>
+    <message>
+        <source>Event log only</source>
+        <translation>이벤트 기록만</translation>
+    </message>
+    <message>
+        <source>Whole machine</source>
+        <translation>컴퓨터 전체</translation>
+    </message>
+    <message>
+        <source>All programs</source>
+        <translation>모든 프로그램</translation>
+    </message>
+    <message>
+        <source>#%1 (removed)</source>
+        <translation>#%1 (삭제됨)</translation>
+    </message>
+</context>
+<context>
+    <name>AlertRulesModel</name>
+    <message>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <source>Watches</source>
+        <translation>감시 조건</translation>
+    </message>
+    <message>
+        <source>Program</source>
+        <translation>프로그램</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>동작</translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation>사용</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>정상</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>꺼짐</translation>
+    </message>
+    <message>
+        <source>Firing since %1 (%2)</source>
+        <translation>%1부터 발생 중 (%2)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Firing on %n disk(s) since %1</source>
+        <translation>
+            <numerusform>%1부터 디스크 %n개에서 발생 중</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Firing on %n program(s) since %1</source>
+        <translation>
+            <numerusform>%1부터 프로그램 %n개에서 발생 중</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: %2 since %3</source>
+        <translation>%1: %2 (%3부터)</translation>
+    </message>
+</context>
+<context>
+    <name>AlertRulesView</name>
+    <message>
+        <source>Delete alert rule</source>
+        <translation>알림 규칙 삭제</translation>
+    </message>
+    <message>
+        <source>Delete the alert rule “%1”?</source>
+        <translation>알림 규칙 “%1”을(를) 삭제할까요?</translation>
+    </message>
+    <message>
+        <source>It is firing now; it stops without an “alert resolved” message.</source>
+        <translation>지금 발생 중인 규칙입니다. “알림 해제” 메시지 없이 중단됩니다.</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>삭제</translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation>켜기</translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation>끄기</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n rule(s) firing</source>
+        <translation>
+            <numerusform>규칙 %n개 발생 중</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Select a rule to see what it has firing.</source>
+        <translation>규칙을 선택하면 발생 중인 알림을 볼 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>No alert rules yet. Add one to be told when a server uses too much CPU or memory, stays down, keeps crashing, or a disk fills up, and optionally to restart it.</source>
+        <translation>아직 알림 규칙이 없습니다. 서버가 CPU나 메모리를 너무 많이 쓰거나, 계속 중단되어 있거나, 충돌을 반복하거나, 디스크가 가득 찰 때 알림을 받으려면 규칙을 추가하세요. 필요하면 서버를 재시작하게 할 수도 있습니다.</translation>
+    </message>
+    <message>
+        <source>Alert rules</source>
+        <translation>알림 규칙</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>추가…</translation>
+    </message>
+    <message>
+        <source>Watch CPU, memory, crashes or disk space and act when a limit is crossed</source>
+        <translation>CPU, 메모리, 충돌, 디스크 공간을 감시하고 기준을 넘으면 동작합니다</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>수정…</translation>
+    </message>
+    <message>
+        <source>Switch the selected rule on or off</source>
+        <translation>선택한 규칙을 켜거나 끕니다</translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
         <source>monitor_app is already running in the background (headless) with this data folder:
@@ -192,6 +614,26 @@
     <message>
         <source>Change by a user</source>
         <translation>사용자 변경</translation>
+    </message>
+    <message>
+        <source>Re-attached</source>
+        <translation>다시 연결됨</translation>
+    </message>
+    <message>
+        <source>Alert fired</source>
+        <translation>알림 발생</translation>
+    </message>
+    <message>
+        <source>Alert resolved</source>
+        <translation>알림 해제</translation>
+    </message>
+    <message>
+        <source>Scheduled action</source>
+        <translation>예약 실행</translation>
+    </message>
+    <message>
+        <source>Schedule missed</source>
+        <translation>예약 실행 놓침</translation>
     </message>
     <message>
         <source>Error</source>
@@ -1087,6 +1529,434 @@ Keeps your programs and game servers running, and shows how they do.</source>
     <message>
         <source>Last exit</source>
         <translation>마지막 종료</translation>
+    </message>
+</context>
+<context>
+    <name>ScheduleDialog</name>
+    <message>
+        <source>Add schedule</source>
+        <translation>예약 작업 추가</translation>
+    </message>
+    <message>
+        <source>Edit schedule</source>
+        <translation>예약 작업 편집</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>무엇을</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>언제</translation>
+    </message>
+    <message>
+        <source>Players</source>
+        <translation>플레이어</translation>
+    </message>
+    <message>
+        <source>Program</source>
+        <translation>프로그램</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>동작</translation>
+    </message>
+    <message>
+        <source>Plugin action</source>
+        <translation>플러그인 동작</translation>
+    </message>
+    <message>
+        <source>At</source>
+        <translation>시각</translation>
+    </message>
+    <message>
+        <source>On</source>
+        <translation>요일</translation>
+    </message>
+    <message>
+        <source>Every</source>
+        <translation>간격</translation>
+    </message>
+    <message>
+        <source>Expression</source>
+        <translation>표현식</translation>
+    </message>
+    <message>
+        <source>Time zone</source>
+        <translation>시간대</translation>
+    </message>
+    <message>
+        <source>Warn players</source>
+        <translation>플레이어 알림</translation>
+    </message>
+    <message>
+        <source>If players are online</source>
+        <translation>접속 중인 플레이어가 있으면</translation>
+    </message>
+    <message>
+        <source>No programs yet: register one in the Programs tab first.</source>
+        <translation>아직 프로그램이 없습니다. 먼저 프로그램 탭에서 등록하세요.</translation>
+    </message>
+    <message>
+        <source>e.g. Nightly restart</source>
+        <translation>예: 야간 재시작</translation>
+    </message>
+    <message>
+        <source>Restart</source>
+        <translation>재시작</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>시작</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>종료</translation>
+    </message>
+    <message>
+        <source>At a time of day</source>
+        <translation>매일 정해진 시각</translation>
+    </message>
+    <message>
+        <source>At a fixed interval</source>
+        <translation>일정 간격마다</translation>
+    </message>
+    <message>
+        <source>Cron expression</source>
+        <translation>cron 표현식</translation>
+    </message>
+    <message>
+        <source>Every day</source>
+        <translation>매일</translation>
+    </message>
+    <message>
+        <source>Weekdays</source>
+        <translation>평일</translation>
+    </message>
+    <message>
+        <source>Weekend</source>
+        <translation>주말</translation>
+    </message>
+    <message>
+        <source> h</source>
+        <translation>시간</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation>분</translation>
+    </message>
+    <message>
+        <source>Aligned to</source>
+        <translation>기준 시각</translation>
+    </message>
+    <message>
+        <source>Every 6 h aligned to 04:00 runs at 04:00, 10:00, 16:00 and 22:00. Without it, the runs are aligned to midnight.</source>
+        <translation>6시간 간격에 기준 시각이 04:00이면 04:00, 10:00, 16:00, 22:00에 실행됩니다. 기준 시각을 정하지 않으면 자정에 맞춰 실행됩니다.</translation>
+    </message>
+    <message>
+        <source>Five fields: minute, hour, day of month, month, day of week. For example &lt;code&gt;0 4 * * 1-5&lt;/code&gt; runs at 04:00 on weekdays and &lt;code&gt;0 */6 * * *&lt;/code&gt; every 6 hours; &lt;code&gt;@daily&lt;/code&gt; and &lt;code&gt;@hourly&lt;/code&gt; work too. &lt;a href=&quot;%1&quot;&gt;Try an expression on crontab.guru&lt;/a&gt;</source>
+        <translation>다섯 개 필드: 분, 시, 일, 월, 요일. 예를 들어 &lt;code&gt;0 4 * * 1-5&lt;/code&gt;는 평일 04:00에, &lt;code&gt;0 */6 * * *&lt;/code&gt;는 6시간마다 실행됩니다. &lt;code&gt;@daily&lt;/code&gt;, &lt;code&gt;@hourly&lt;/code&gt;도 쓸 수 있습니다. &lt;a href="%1"&gt;crontab.guru에서 표현식 시험해 보기&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <source>This computer</source>
+        <translation>이 컴퓨터</translation>
+    </message>
+    <message>
+        <source>The clock the times follow. Type any IANA zone name, e.g. Asia/Seoul or Europe/Berlin.</source>
+        <translation>시각의 기준이 되는 시계입니다. Asia/Seoul, Europe/Berlin 같은 IANA 시간대 이름을 직접 입력할 수도 있습니다.</translation>
+    </message>
+    <message>
+        <source>minutes before</source>
+        <translation>분 전</translation>
+    </message>
+    <message>
+        <source>e.g. 10, 5, 1 (empty: no warnings)</source>
+        <translation>예: 10, 5, 1 (비우면 알림 없음)</translation>
+    </message>
+    <message>
+        <source>Run anyway</source>
+        <translation>그대로 실행</translation>
+    </message>
+    <message>
+        <source>Skip this time</source>
+        <translation>이번엔 건너뛰기</translation>
+    </message>
+    <message>
+        <source>Wait until they leave, at most</source>
+        <translation>모두 나갈 때까지 기다리기, 최대</translation>
+    </message>
+    <message>
+        <source>Enabled (a switched-off schedule never runs)</source>
+        <translation>사용 (꺼진 예약 작업은 실행되지 않습니다)</translation>
+    </message>
+    <message>
+        <source>choose a program (register one in the Programs tab first)</source>
+        <translation>프로그램을 선택하세요 (먼저 프로그램 탭에서 등록하세요)</translation>
+    </message>
+    <message>
+        <source>tick at least one day</source>
+        <translation>요일을 하나 이상 선택하세요</translation>
+    </message>
+    <message>
+        <source>write whole minutes separated by commas, e.g. 10, 5, 1</source>
+        <translation>분 단위 정수를 쉼표로 구분해 입력하세요. 예: 10, 5, 1</translation>
+    </message>
+    <message>
+        <source>Tick at least one day.</source>
+        <translation>요일을 하나 이상 선택하세요.</translation>
+    </message>
+    <message>
+        <source>Next: %1</source>
+        <translation>다음 실행: %1</translation>
+    </message>
+    <message>
+        <source>(this computer&apos;s time)</source>
+        <translation>(이 컴퓨터 시각)</translation>
+    </message>
+</context>
+<context>
+    <name>Schedules</name>
+    <message>
+        <source>Mon</source>
+        <translation>월</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>화</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>수</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>목</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>금</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>토</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>일</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1초</translation>
+    </message>
+    <message>
+        <source>%1 d</source>
+        <translation>%1일</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1시간</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1분</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>지금</translation>
+    </message>
+    <message>
+        <source>in %1</source>
+        <translation>%1 후</translation>
+    </message>
+    <message>
+        <source>Plugin: %1</source>
+        <translation>플러그인: %1</translation>
+    </message>
+    <message>
+        <source>Every day at %1</source>
+        <translation>매일 %1</translation>
+    </message>
+    <message>
+        <source>%1 at %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>Every %1 (aligned to %2)</source>
+        <translation>%1마다 (%2 기준)</translation>
+    </message>
+    <message>
+        <source>Every %1</source>
+        <translation>%1마다</translation>
+    </message>
+    <message>
+        <source>cron: %1</source>
+        <translation>cron: %1</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <source>%1 min before</source>
+        <translation>%1분 전</translation>
+    </message>
+    <message>
+        <source>Run anyway</source>
+        <translation>그대로 실행</translation>
+    </message>
+    <message>
+        <source>Skip this time</source>
+        <translation>이번엔 건너뛰기</translation>
+    </message>
+    <message>
+        <source>Wait up to %1 min</source>
+        <translation>최대 %1분 대기</translation>
+    </message>
+    <message>
+        <source>The action runs at its time whether or not players are online.</source>
+        <translation>플레이어 접속 여부와 관계없이 정해진 시각에 실행합니다.</translation>
+    </message>
+    <message>
+        <source>If players are online at the time, this run is skipped; the next one is kept.</source>
+        <translation>그 시각에 접속 중인 플레이어가 있으면 이번 실행은 건너뛰고, 다음 실행은 그대로 둡니다.</translation>
+    </message>
+    <message>
+        <source>If players are online, the action waits until they have left (checked every minute), and runs anyway once the longest wait is over.</source>
+        <translation>접속 중인 플레이어가 있으면 모두 나갈 때까지 기다렸다가(1분마다 확인) 실행하고, 최대 대기 시간이 지나면 그대로 실행합니다.</translation>
+    </message>
+    <message>
+        <source>Players are counted by the game-server plugin (e.g. Palworld). Without one, nobody counts as online and the action runs at its time.</source>
+        <translation>접속 인원은 게임 서버 플러그인(예: Palworld)이 확인합니다. 플러그인이 없으면 접속자가 없는 것으로 보고 정해진 시각에 실행합니다.</translation>
+    </message>
+    <message>
+        <source>Minutes before the action at which players are warned. The game-server plugin (e.g. a Palworld broadcast) tells them; without a plugin the warnings are only written to the event log.</source>
+        <translation>동작 몇 분 전에 플레이어에게 알릴지 정합니다. 게임 서버 플러그인(예: Palworld 공지)이 알려 주며, 플러그인이 없으면 알림은 이벤트 로그에만 기록됩니다.</translation>
+    </message>
+</context>
+<context>
+    <name>SchedulesModel</name>
+    <message>
+        <source>Program</source>
+        <translation>프로그램</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>동작</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>실행 시각</translation>
+    </message>
+    <message>
+        <source>Warnings</source>
+        <translation>사전 알림</translation>
+    </message>
+    <message>
+        <source>Players online</source>
+        <translation>접속자가 있으면</translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation>사용</translation>
+    </message>
+    <message>
+        <source>Next run</source>
+        <translation>다음 실행</translation>
+    </message>
+    <message>
+        <source>(unnamed #%1)</source>
+        <translation>(이름 없음 #%1)</translation>
+    </message>
+    <message>
+        <source>Cannot plan: %1</source>
+        <translation>계획할 수 없음: %1</translation>
+    </message>
+    <message>
+        <source>Switched off: it does not run.</source>
+        <translation>꺼져 있어 실행되지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Times follow the clock of %1.</source>
+        <translation>%1 시간대의 시각을 따릅니다.</translation>
+    </message>
+    <message>
+        <source>Times follow this computer&apos;s clock.</source>
+        <translation>이 컴퓨터의 시각을 따릅니다.</translation>
+    </message>
+</context>
+<context>
+    <name>SchedulesView</name>
+    <message>
+        <source>Delete schedule</source>
+        <translation>예약 작업 삭제</translation>
+    </message>
+    <message>
+        <source>Delete the schedule “%1” of %2?</source>
+        <translation>%2의 예약 작업 “%1”을(를) 삭제할까요?</translation>
+    </message>
+    <message>
+        <source>It will not run again. What it did stays in the event log and the job list.</source>
+        <translation>더 이상 실행되지 않습니다. 지금까지 실행한 기록은 이벤트 로그와 작업 목록에 남습니다.</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>삭제</translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation>켜기</translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation>끄기</translation>
+    </message>
+    <message>
+        <source>Register a program in the Programs tab first; then schedule its restarts here.</source>
+        <translation>먼저 프로그램 탭에서 프로그램을 등록한 뒤, 여기서 재시작 일정을 정하세요.</translation>
+    </message>
+    <message>
+        <source>No schedules yet. Add one to restart a server every night, for example; players get warnings before it happens.</source>
+        <translation>아직 예약 작업이 없습니다. 예를 들어 매일 밤 서버를 재시작하도록 추가해 보세요. 실행 전에 플레이어에게 미리 알립니다.</translation>
+    </message>
+    <message>
+        <source>This program has no schedules.</source>
+        <translation>이 프로그램에는 예약 작업이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Schedules</source>
+        <translation>예약 작업</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>추가…</translation>
+    </message>
+    <message>
+        <source>Restart, start or stop a program at set times</source>
+        <translation>정해진 시각에 프로그램을 재시작, 시작 또는 종료합니다</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>수정…</translation>
+    </message>
+    <message>
+        <source>Switch the selected schedule on or off</source>
+        <translation>선택한 예약 작업을 켜거나 끕니다</translation>
+    </message>
+    <message>
+        <source>Program:</source>
+        <translation>프로그램:</translation>
+    </message>
+    <message>
+        <source>All programs</source>
+        <translation>모든 프로그램</translation>
     </message>
 </context>
 <context>

@@ -86,18 +86,19 @@ def later_job(engine, endpoint_id: int, *, in_s: float = 600.0, title: str = "la
     )
 
 
-def test_automation_tab_holds_webhooks_and_jobs_and_takes_more_pages(qtbot, window) -> None:
+def test_automation_tab_holds_its_pages_and_takes_more(qtbot, window) -> None:
     assert window.tabs.tabText(window.tabs.indexOf(window.automation)) == "Automation"
     tabs = window.automation.tabs
-    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Webhooks", "Jobs"]
-    rules = QLabel("rules go here")
-    rules.setWindowTitle("Alert rules")
-    index = window.automation.add_page(rules)
-    assert tabs.tabText(index) == "Alert rules"
-    rules.setWindowTitle("Rules")  # the tab follows the page's (translated) title
-    assert tabs.tabText(index) == "Rules"
-    assert window.automation.add_page(QLabel(), "Schedules", index=2) == 2
-    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Webhooks", "Jobs", "Schedules", "Rules"]
+    pages = ["Webhooks", "Alert rules", "Schedules", "Jobs"]
+    assert [tabs.tabText(i) for i in range(tabs.count())] == pages
+    extra = QLabel("more goes here")
+    extra.setWindowTitle("Backups")
+    index = window.automation.add_page(extra)
+    assert tabs.tabText(index) == "Backups"
+    extra.setWindowTitle("Saves")  # the tab follows the page's (translated) title
+    assert tabs.tabText(index) == "Saves"
+    assert window.automation.add_page(QLabel(), "Plugins", index=1) == 1
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Webhooks", "Plugins", *pages[1:], "Saves"]
 
 
 def test_webhook_added_through_the_dialog_after_an_inline_error(qtbot, engine, window, receiver) -> None:
@@ -375,7 +376,7 @@ def test_automation_speaks_korean(qtbot, qapp, engine, window, receiver) -> None
         assert translations.apply("ko") == "ko"
         tabs = window.automation.tabs
         qtbot.waitUntil(lambda: window.tabs.tabText(window.tabs.indexOf(window.automation)) == "자동화")
-        assert [tabs.tabText(i) for i in range(tabs.count())] == ["웹훅", "작업"]
+        assert [tabs.tabText(i) for i in range(tabs.count())] == ["웹훅", "알림 규칙", "예약 작업", "작업"]
         assert view.test_action.text() == "테스트 전송"
         assert window.jobs.retry_action.text() == "재시도" and window.jobs.cancel_action.text() == "취소"
         assert view.model.index(0, WebhookColumn.EVENTS).data() == "모든 이벤트"

@@ -184,7 +184,8 @@ def test_api_metrics_history_and_system(qtbot, api) -> None:
 def test_api_events_filters(qtbot, api) -> None:
     first = add_program(api.engine, "one")
     second = add_program(api.engine, "two")
-    qtbot.waitUntil(lambda: len(api.engine.events()) >= 2, timeout=5000)
+    # sign-ins are events too: wait for both programs' own rows to be stored
+    qtbot.waitUntil(lambda: {e.program_id for e in api.engine.events()} >= {first.id, second.id}, timeout=5000)
     everything = api.guest("GET", "/api/events").json()
     assert {e["program_id"] for e in everything} >= {first.id, second.id}
     only_two = api.guest("GET", f"/api/events?program_id={second.id}&limit=5").json()
