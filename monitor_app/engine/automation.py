@@ -272,6 +272,10 @@ class Automation(QObject):
         """When a schedule fires next (None when disabled or it cannot be planned)."""
         return self.scheduling.next_fire(schedule_id)
 
+    def schedule_problems(self) -> Mapping[int, str]:
+        """Schedules that cannot be planned, with the reason (e.g. an unknown time zone)."""
+        return self.scheduling.problems()
+
     # ------------------------------------------------------------------ jobs
 
     def jobs(self) -> tuple[Job, ...]:

@@ -257,8 +257,15 @@ def _stored(record_id: int, spec: Mapping[str, object]) -> Schedule:
     return schedule_from_dict(spec, existing_id=record_id)
 
 
+#: Fields that belong to one kind of schedule; a change of kind drops the old kind's values.
+_WHEN_FIELDS = ("time_of_day", "weekdays", "interval_minutes", "cron")
+
+
 def _parse(data: Mapping[str, object], existing: Schedule | None) -> Schedule:
     if existing is None:
         return schedule_from_dict(data)
-    return schedule_from_dict({**schedule_to_dict(existing), **data}, existing_id=existing.id)
+    base = schedule_to_dict(existing)
+    if "kind" in data and data["kind"] != existing.kind.value:
+        base = {key: value for key, value in base.items() if key not in _WHEN_FIELDS}
+    return schedule_from_dict({**base, **data}, existing_id=existing.id)
 

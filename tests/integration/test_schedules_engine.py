@@ -88,3 +88,17 @@ def test_fires_missed_while_not_running_are_reported_not_run(qtbot, tmp_path) ->
         assert [s.name for s in later.automation.schedules()] == ["hourly"]
     finally:
         later.shutdown()
+
+
+def test_changing_the_kind_drops_the_old_kinds_fields(qtbot, tmp_path) -> None:
+    engine = started(qtbot, tmp_path, ShiftedClock(0))
+    try:
+        spec = engine.add_program(ProgramSpec(name="srv", path=sys.executable, args=child_args("--sleep", "60")),
+                                  cause=Cause.USER, actor="t")
+        daily = engine.automation.add_schedule({"program_id": spec.id, "action": "restart", "kind": "daily",
+                                                "time_of_day": "04:00", "weekdays": [5, 6]})
+        interval = engine.automation.update_schedule(daily.id, {"kind": "interval", "interval_minutes": 360})
+        assert interval.weekdays == () and interval.time_of_day is None and interval.interval_minutes == 360
+        assert engine.automation.schedule_problems() == {}
+    finally:
+        engine.shutdown()
