@@ -63,6 +63,8 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 JOB_ROLE = Qt.ItemDataRole.UserRole + 2
 # How often the "next run" countdowns are repainted (only while the view is visible and something waits).
 COUNTDOWN_MS = 1000
+# Job changes are gathered this long and applied together (a burst of deliveries is one model update).
+APPLY_DELAY_MS = 50
 # States a job can be retried from / cancelled in (the engine's rules; it has the last word).
 RETRYABLE = frozenset({JobState.FAILED, JobState.CANCELLED})
 CANCELLABLE = frozenset({JobState.QUEUED, JobState.RUNNING})
@@ -238,6 +240,23 @@ class JobsModel(QAbstractTableModel):
             self.endInsertRows()
         if job.finished:
             self._trim()
+
+    def upsert_many(self, jobs: Iterable[Job]) -> None:
+        """Apply a batch of changes: new jobs newer than every row go in as one block at the top (a burst of a
+        thousand deliveries is one insertion, not a thousand), the rest one by one."""
+        latest: dict[int, Job] = {}
+        for job in jobs:
+            latest[job.id] = job
+        newest = self._jobs[0].id if self._jobs else 0
+        fresh = sorted((j for j in latest.values() if j.id not in self._row_of and j.id > newest),
+                       key=lambda j: j.id, reverse=True)
+        if fresh:
+            self.beginInsertRows(QModelIndex(), 0, len(fresh) - 1)
+            self._jobs[0:0] = fresh
+            self._reindex()
+            self.endInsertRows()
+        for job in latest.values():
+            self.upsert(job)  # repaints changed rows; inserts the odd older one
 
     def sync(self, jobs: Iterable[Job]) -> None:
         """Catch up with the engine's list (changes that came without a signal); rows are kept, not reset.
@@ -418,6 +437,12 @@ class JobsView(QWidget):
         self._countdown.setInterval(COUNTDOWN_MS)
         self._countdown.timeout.connect(self._on_countdown)
 
+        self._pending: list[Job] = []
+        self._apply_timer = QTimer(self)
+        self._apply_timer.setSingleShot(True)
+        self._apply_timer.setInterval(APPLY_DELAY_MS)
+        self._apply_timer.timeout.connect(self._apply_pending)
+
         self.model.sync(automation.jobs())
         automation.job_changed.connect(self._on_job_changed)
         # Removing a webhook cancels its pending deliveries without a job signal: catch up once the command
@@ -524,12 +549,29 @@ class JobsView(QWidget):
 
     @Slot(object)
     def _on_job_changed(self, job: Job) -> None:
-        self.model.upsert(job)
-        selected = self.selected_jobs()
-        if any(s.id == job.id for s in selected):
+        """A lone change shows at once; changes that follow it within ``APPLY_DELAY_MS`` are gathered and
+        applied together, so a burst of a thousand jobs never stalls the window."""
+        if self._apply_timer.isActive():
+            self._pending.append(job)
+            return
+        self._apply_timer.start()
+        self._apply_changes([job])
+
+    @Slot()
+    def _apply_pending(self) -> None:
+        jobs, self._pending = self._pending, []
+        if jobs:
+            self._apply_timer.start()  # still busy: keep gathering
+            self._apply_changes(jobs)
+
+    def _apply_changes(self, jobs: list[Job]) -> None:
+        self.model.upsert_many(jobs)
+        changed = {job.id for job in jobs}
+        if any(s.id in changed for s in self.selected_jobs()):
             self._show_detail()
             self._update_actions()
-        if waits(job, time.time()) and self.isVisible() and not self._countdown.isActive():
+        now = time.time()
+        if any(waits(job, now) for job in jobs) and self.isVisible() and not self._countdown.isActive():
             self._countdown.start()
 
     @Slot()

@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from http.client import RemoteDisconnected
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-import requests
-from urllib3.exceptions import NameResolutionError
 
 from monitor_app.core.jobs import JobOutcome
 from monitor_app.webhooks.formats import RenderedPayload
+
+if TYPE_CHECKING:  # requests and urllib3 cost ~13 MiB: imported at the first delivery, not at start-up
+    import requests
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ def deliver(
     payload: RenderedPayload,
     *,
     timeout: float = 5.0,
-    session: requests.Session | None = None,
+    session: "requests.Session | None" = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> DeliveryResult:
     """POST ``payload`` to ``url`` and classify the answer; never raises, gives up after about ``timeout`` s.
@@ -97,6 +98,8 @@ def deliver(
     if problem:
         return DeliveryResult(None, 0.0, f"invalid URL: {problem}", retry=False)
     start = clock()
+    import requests
+
     http = session if session is not None else requests.Session()
     try:
         result = _post(http, url, payload, timeout, start, clock)
@@ -191,7 +194,7 @@ def discord_retry_after(body: bytes) -> float | None:
 
 
 def _post(
-    http: requests.Session,
+    http: "requests.Session",
     url: str,
     payload: RenderedPayload,
     timeout: float,
@@ -232,7 +235,7 @@ def _header_wait(headers: Mapping[str, str]) -> float | None:
     return max(found) if found else None
 
 
-def _read_limited(response: requests.Response, deadline: float, clock: Callable[[], float]) -> bytes:
+def _read_limited(response: "requests.Response", deadline: float, clock: Callable[[], float]) -> bytes:
     """At most ``MAX_BODY_BYTES`` of the body, stopping at ``deadline``; what arrived so far on any error."""
     raw = response.raw
     chunks: list[bytes] = []
@@ -277,6 +280,9 @@ def _with_hint(label: str, status: int) -> str:
 
 def _describe_exception(exc: BaseException, timeout: float) -> tuple[str, bool]:
     """A short reason and whether to retry. ``str(exc)`` is never used: requests puts the URL in it."""
+    import requests
+    from urllib3.exceptions import NameResolutionError
+
     causes = _causes(exc)
     if any(isinstance(c, ConnectionRefusedError) for c in causes):
         return "connection refused", True

@@ -156,7 +156,7 @@ def test_send_test_shows_the_delivery_and_the_job_done(qtbot, engine, window, re
     assert view.deliveries.index(0, DeliveryColumn.LATENCY).data().endswith(" ms")
     qtbot.waitUntil(lambda: view.test_result.text().startswith("Test delivered (HTTP 200, "), timeout=5000)
     assert window.statusBar().currentMessage() == view.test_result.text()
-    assert job_cell(window.jobs, job.id, JobColumn.STATE) == "Done"
+    qtbot.waitUntil(lambda: job_cell(window.jobs, job.id, JobColumn.STATE) == "Done", timeout=1000)
     assert job_cell(window.jobs, job.id, JobColumn.ATTEMPTS) == "1 / 1"
     assert job_cell(window.jobs, job.id, JobColumn.KIND) == "Webhook delivery"
     assert view.model.index(0, WebhookColumn.LAST_DELIVERY).data().startswith("HTTP 200 · ")
@@ -186,7 +186,7 @@ def test_a_failing_job_shows_failed_and_retry_requeues_it(qtbot, engine, window,
     (job,) = engine.automation.jobs()
     assert job.state is JobState.FAILED
     view.set_state_filter(StateFilter.FAILED)
-    assert view.proxy.rowCount() == 1
+    qtbot.waitUntil(lambda: view.proxy.rowCount() == 1, timeout=1000)  # changes are applied in batches
     assert view.select_job(job.id)
     assert job_cell(view, job.id, JobColumn.STATE) == "Failed"
     assert "connection refused" in job_cell(view, job.id, JobColumn.LAST_ERROR)
@@ -219,7 +219,7 @@ def test_cancel_a_queued_job(qtbot, engine, window) -> None:
     assert view.cancel_action.isEnabled() and not view.retry_action.isEnabled()
     view.cancel_button.click()
     assert engine.automation.job(job.id).state is JobState.CANCELLED
-    assert job_cell(view, job.id, JobColumn.STATE) == "Cancelled"
+    qtbot.waitUntil(lambda: job_cell(view, job.id, JobColumn.STATE) == "Cancelled", timeout=1000)
     assert job_cell(view, job.id, JobColumn.NEXT_RUN) == ""
     assert view.proxy.rowCount() == 0  # no longer active
     view.set_state_filter(StateFilter.CANCELLED)
@@ -235,7 +235,7 @@ def test_cancel_refused_by_the_engine_is_reported(qtbot, engine, window) -> None
     assert view.cancel_action.isEnabled()
     selected = view.selected_jobs()
     engine.automation.cancel_job(job.id)  # someone else (the REST API) was faster
-    assert not view.cancel_action.isEnabled()  # the view followed at once
+    qtbot.waitUntil(lambda: not view.cancel_action.isEnabled(), timeout=1000)  # the view follows
     view._apply("cancel_job", selected)  # a click that raced the other cancel
     assert window.statusBar().currentMessage() == f"job {job.id} is already cancelled"
 
@@ -335,7 +335,7 @@ def test_jobs_filter_by_text_and_countdown(qtbot, engine, window) -> None:
     view = jobs_page(window)
     soon = later_job(engine, endpoint.id, in_s=30, title="soon")
     later_job(engine, endpoint.id, in_s=7200, title="nightly backup")
-    assert view.proxy.rowCount() == 2
+    qtbot.waitUntil(lambda: view.proxy.rowCount() == 2, timeout=1000)
     assert job_cell(view, soon.id, JobColumn.NEXT_RUN) in ("in 30 s", "in 29 s")
     view.search.setText("NIGHTLY")
     assert view.proxy.rowCount() == 1
@@ -386,7 +386,7 @@ def test_automation_speaks_korean(qtbot, qapp, engine, window, receiver) -> None
             lambda: view.test_result.text().startswith("테스트 전달 성공 (HTTP 200, "), timeout=10_000
         )
         (job,) = engine.automation.jobs()
-        assert job_cell(window.jobs, job.id, JobColumn.STATE) == "완료"
+        qtbot.waitUntil(lambda: job_cell(window.jobs, job.id, JobColumn.STATE) == "완료", timeout=1000)
         assert job_cell(window.jobs, job.id, JobColumn.TITLE) == "테스트 메시지 → home"
     finally:
         translations.apply("en")

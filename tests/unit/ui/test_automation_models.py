@@ -36,6 +36,18 @@ def test_jobs_model_updates_rows_in_place_newest_first(qapp) -> None:
     assert changed == [(1, 1)] and not resets
 
 
+def test_a_burst_of_new_jobs_is_one_insertion(qapp) -> None:
+    model = JobsModel()
+    model.upsert(job(1))
+    inserted = []
+    model.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
+    burst = [job(n) for n in range(2, 1002)] + [job(5, JobState.RUNNING, attempts=1)]
+    model.upsert_many(burst)
+    assert inserted == [(0, 999)]
+    assert [j.id for j in model.jobs()][:3] == [1001, 1000, 999] and model.jobs()[-1].id == 1
+    assert model.job(5).state is JobState.RUNNING  # the later change of the same job wins
+
+
 def test_jobs_model_keeps_every_unfinished_job_and_the_newest_finished_ones(qapp) -> None:
     model = JobsModel(max_finished=3)
     model.upsert(job(1))  # still queued: never dropped
