@@ -65,6 +65,8 @@ JOB_ROLE = Qt.ItemDataRole.UserRole + 2
 COUNTDOWN_MS = 1000
 # Job changes are gathered this long and applied together (a burst of deliveries is one model update).
 APPLY_DELAY_MS = 50
+# At most this many changes per turn (each inserted row costs the filter proxy a Python call).
+APPLY_CHUNK = 200
 # States a job can be retried from / cancelled in (the engine's rules; it has the last word).
 RETRYABLE = frozenset({JobState.FAILED, JobState.CANCELLED})
 CANCELLABLE = frozenset({JobState.QUEUED, JobState.RUNNING})
@@ -255,8 +257,12 @@ class JobsModel(QAbstractTableModel):
             self._jobs[0:0] = fresh
             self._reindex()
             self.endInsertRows()
+        fresh_ids = {job.id for job in fresh}
         for job in latest.values():
-            self.upsert(job)  # repaints changed rows; inserts the odd older one
+            if job.id not in fresh_ids:
+                self.upsert(job)  # repaints a changed row; inserts the odd older one
+        if any(job.finished for job in fresh):
+            self._trim()
 
     def sync(self, jobs: Iterable[Job]) -> None:
         """Catch up with the engine's list (changes that came without a signal); rows are kept, not reset.
@@ -272,8 +278,7 @@ class JobsModel(QAbstractTableModel):
             self._reindex()
             self.endResetModel()
             return
-        for job in reversed(ordered):
-            self.upsert(job)
+        self.upsert_many(ordered)
 
     def repaint_countdowns(self, now: float) -> None:
         """Repaint the "next run" cells of jobs that wait (one ``dataChanged`` over their span)."""
@@ -365,7 +370,6 @@ class JobsView(QWidget):
         super().__init__(parent)
         self.setObjectName("jobsView")
         self._automation = automation
-        self._refresh_pending = False
         self.model = JobsModel(parent=self)
         self.proxy = JobsFilterModel(self.model, self)
 
@@ -445,9 +449,6 @@ class JobsView(QWidget):
 
         self.model.sync(automation.jobs())
         automation.job_changed.connect(self._on_job_changed)
-        # Removing a webhook cancels its pending deliveries without a job signal: catch up once the command
-        # has returned (the signal may come before the cancellation).
-        automation.webhooks_changed.connect(self._schedule_refresh)
         self._retranslate()
         self._update_actions()
 
@@ -475,17 +476,6 @@ class JobsView(QWidget):
         self.model.sync(self._automation.jobs())
         self._show_detail()
         self._update_actions()
-
-    @Slot()
-    def _schedule_refresh(self) -> None:
-        if not self._refresh_pending:
-            self._refresh_pending = True
-            QTimer.singleShot(0, self, self._on_refresh_due)
-
-    @Slot()
-    def _on_refresh_due(self) -> None:
-        self._refresh_pending = False
-        self.refresh()
 
     def selected_jobs(self) -> list[Job]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
@@ -560,9 +550,13 @@ class JobsView(QWidget):
     @Slot()
     def _apply_pending(self) -> None:
         jobs, self._pending = self._pending, []
-        if jobs:
-            self._apply_timer.start()  # still busy: keep gathering
-            self._apply_changes(jobs)
+        if not jobs:
+            return
+        if len(jobs) > APPLY_CHUNK:  # the oldest first, so each chunk is again newer than every row
+            jobs.sort(key=lambda job: job.id)  # stable: a job's later change stays after its earlier one
+            jobs, self._pending = jobs[:APPLY_CHUNK], jobs[APPLY_CHUNK:]
+        self._apply_timer.start()  # still busy: keep gathering
+        self._apply_changes(jobs)
 
     def _apply_changes(self, jobs: list[Job]) -> None:
         self.model.upsert_many(jobs)
