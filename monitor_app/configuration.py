@@ -12,6 +12,7 @@ from monitor_app.engine.config import EngineConfig
 from monitor_app.httpapi.server import ApiConfig
 from monitor_app.jobs.retry import RetryPolicy
 from monitor_app.options import Options
+from monitor_app.resources import bundled_plugins_dir
 from monitor_app.settings import Settings
 from monitor_app.storage.repository import Retention
 
@@ -23,6 +24,7 @@ def engine_config(options: Options, settings: Settings, data_dir: Path) -> Engin
         database_path=options.database_path,
         retention=retention_of(settings),
         automation=automation_config(settings),
+        plugin_dirs=(bundled_plugins_dir(),),
     )
 
 

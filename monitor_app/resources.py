@@ -14,3 +14,11 @@ def resource_dir() -> Path:
 
 def translations_dir() -> Path:
     return resource_dir() / "translations"
+
+
+def bundled_plugins_dir() -> Path:
+    """The plugins shipped with monitor_app (``plugins/`` in a checkout, bundled beside ``resources``)."""
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return Path(frozen_root) / "plugins"
+    return Path(__file__).resolve().parent.parent / "plugins"

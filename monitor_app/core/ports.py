@@ -7,12 +7,13 @@ status and event snapshots.
 """
 
 from collections.abc import Mapping
-from typing import Protocol
+from typing import Any, Protocol
 
 from monitor_app.core.alerts import AlertRule, AlertState
 from monitor_app.core.jobs import Job
 from monitor_app.core.model import Event, MetricsTick, ProgramSpec, ProgramStatus, Series
 from monitor_app.core.notifications import DeliveryRecord, WebhookEndpoint
+from monitor_app.core.plugins import PluginInstance
 from monitor_app.core.schedules import Schedule
 from monitor_app.core.states import Cause
 
@@ -158,7 +159,38 @@ class AutomationPort(Protocol):
         ...
 
 
+class PluginsPort(Protocol):
+    """Plugins attached to programs (JSON-shaped answers: the plugin types live above ``core``)."""
+
+    def catalog_json(self) -> list[dict[str, Any]]: ...
+
+    def instances(self, program_id: int | None = None) -> tuple[PluginInstance, ...]: ...
+
+    def instance(self, instance_id: int) -> PluginInstance:
+        """Raises NotFoundError."""
+        ...
+
+    def describe(self, instance: PluginInstance) -> dict[str, Any]:
+        """Settings (no secrets), actions, status."""
+        ...
+
+    def attach(self, program_id: int, plugin_id: str, settings: Mapping[str, Any]) -> PluginInstance: ...
+
+    def update(self, instance_id: int, data: Mapping[str, Any]) -> PluginInstance: ...
+
+    def detach(self, instance_id: int) -> PluginInstance: ...
+
+    def action_requires_admin(self, instance_id: int, action: str) -> bool: ...
+
+    def run_action(self, instance_id: int, action: str, params: Mapping[str, Any], *, timeout: float = ...) -> Any:
+        """Blocks until the plugin answers (not on the GUI thread). Raises MonitorError subclasses."""
+        ...
+
+    def panel_json(self, instance_id: int) -> dict[str, Any]: ...
+
+
 class Engine(EngineQueries, EngineCommands, Protocol):
     """Everything above the engine talks to this."""
 
     automation: AutomationPort
+    plugins: PluginsPort

@@ -72,4 +72,5 @@ class EventKind(StrEnum):
     ALERT_RESOLVED = "alert_resolved"
     SCHEDULE = "schedule"  # a scheduled action ran, warned, was skipped or deferred
     SCHEDULE_MISSED = "schedule_missed"  # a fire time passed while the monitor was not running
+    PLUGIN = "plugin"  # something a plugin reported (player joined, server saved…)
     ERROR = "error"

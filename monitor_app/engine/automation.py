@@ -62,6 +62,8 @@ class EngineLinks:
     status_of: Callable[[int], ProgramStatus | None]
     command: ProgramCommand
     plugin_action: PluginAction | None = None
+    players_online: Callable[[int], int | None] | None = None
+    warn: Callable[[int, int, Schedule], None] | None = None
 
 
 class Automation(QObject):
@@ -140,6 +142,8 @@ class Automation(QObject):
             enqueue=self.enqueue,
             command=links.command,
             program_name=links.program_name,
+            players_online=links.players_online,
+            warn=links.warn,
             parent=self,
         )
         handlers = {DELIVER: self.notifier.run_delivery, RUN: self.scheduling.run_job}

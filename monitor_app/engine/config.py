@@ -21,6 +21,7 @@ class EngineConfig:
     output_log_max_bytes / output_log_backups: Rotation of program output logs.
     bcrypt_rounds: Work factor of password hashes (tests use the minimum, 4).
     automation: Job workers, webhook attempts and timeout, payload language.
+    plugin_dirs: Folders of bundled plugins (``<data dir>/plugins`` is always searched too).
     """
 
     data_dir: Path
@@ -31,6 +32,7 @@ class EngineConfig:
     output_log_backups: int = DEFAULT_BACKUPS
     bcrypt_rounds: int = 12
     automation: AutomationConfig = field(default_factory=AutomationConfig)
+    plugin_dirs: tuple[Path, ...] = ()
 
     @property
     def database_file(self) -> Path:

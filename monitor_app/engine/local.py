@@ -38,6 +38,7 @@ from monitor_app.core.validation import validate_program
 from monitor_app.engine.automation import Automation, EngineLinks
 from monitor_app.engine.config import EngineConfig
 from monitor_app.engine.facade import EngineFacade
+from monitor_app.engine.plugins import PluginService
 from monitor_app.settings.schema import MAX_INTERVAL_S, MIN_INTERVAL_S
 from monitor_app.storage.repository import Retention, Storage
 from monitor_app.supervision import platform as platforms
@@ -129,13 +130,26 @@ class LocalEngine(EngineFacade):
             bcrypt_rounds=config.bcrypt_rounds,
         )
         self._storage_worker = StorageWorker(self._storage, clock=self._clock)
+        # Plugins (one thread per attached instance); their graceful stop is the first rung of the stop ladder.
+        self.plugins = PluginService(
+            self._storage.load_records("plugin_instances"),
+            last_id=self._storage.last_record_id("plugin_instances"),
+            roots=(*config.plugin_dirs, config.data_dir / "plugins"),
+            data_dir=config.data_dir,
+            clock=self._clock,
+            persist_record=self._store_record.emit,
+            record_event=self.record_event,
+            notify=lambda notification: self.automation.notify(notification),
+            program=lambda pid: self._programs.get(pid),
+            parent=self,
+        )
         self._supervision = SupervisionWorker(
             specs=self._programs.values(),
             runtimes=runtimes,
             clock=self._clock,
             platform=platform or platforms.current(),
             logs=self._logs,
-            graceful_stop=graceful_stop,
+            graceful_stop=graceful_stop or self.plugins.graceful_stop,
         )
         self._sampling = SamplingWorker(interval_s=config.interval_s, clock=self._clock)
         # Webhooks, jobs, alert rules and schedules: fed by this engine's own signals.
@@ -150,6 +164,9 @@ class LocalEngine(EngineFacade):
                 program_name=lambda pid: spec.name if (spec := self._programs.get(pid)) else None,
                 status_of=lambda pid: self._statuses.get(pid),
                 command=self._automated_command,
+                plugin_action=self.plugins.plugin_action,
+                players_online=self.plugins.players_online,
+                warn=self.plugins.warn,
             ),
             clock=self._clock,
             config=config.automation,
@@ -194,6 +211,7 @@ class LocalEngine(EngineFacade):
         self._store_meta.connect(sto.set_meta_int)
         # facade -> automation (same thread)
         self.event_recorded.connect(self.automation.on_event)
+        self.event_recorded.connect(self.plugins.on_event)
         self.status_changed.connect(self.automation.on_status)
         self.metrics_ready.connect(self.automation.on_tick)
 
@@ -207,6 +225,7 @@ class LocalEngine(EngineFacade):
         for thread in self._threads:
             thread.start()
         self.automation.start()
+        self.plugins.start()
 
     def shutdown(self) -> None:
         """Stop watching and write what is pending; managed programs keep running."""
@@ -214,6 +233,7 @@ class LocalEngine(EngineFacade):
             self._storage.close()  # never started: the workers ran nothing, the threads never ran
             return
         self._running = False
+        self.plugins.shutdown()
         self.automation.shutdown()  # before storage: the jobs' last states are written with the rest
         blocking = Qt.ConnectionType.BlockingQueuedConnection
         QMetaObject.invokeMethod(self._supervision, "shutdown", blocking)
@@ -351,6 +371,7 @@ class LocalEngine(EngineFacade):
         self._store_removal.emit(program_id)
         self._record(EventKind.PROGRAM_REMOVED, program_id, cause, actor, f"program {spec.name!r} removed")
         self.automation.forget_program(program_id)
+        self.plugins.forget_program(program_id)
         self.program_removed.emit(program_id)
 
     def start_program(self, program_id: int, *, cause: Cause, actor: str) -> None:

@@ -42,6 +42,7 @@ _STATUS_OF_CODE = {
     "storage_error": 503,
     "settings_error": 500,
     "autostart_failed": 500,
+    "plugin_error": 502,  # the plugin (or the game server behind it) failed; the monitor itself is fine
 }
 
 

@@ -19,6 +19,7 @@ from monitor_app.httpapi import schemas
 from monitor_app.httpapi.automation_routes import build_automation_routes
 from monitor_app.httpapi.dispatch import ApiError, Context, Reply, Route, bearer_token, dumps, weak_etag
 from monitor_app.httpapi.perf import PerformanceStats
+from monitor_app.httpapi.plugin_routes import build_plugin_routes
 from monitor_app.httpapi.query import float_query, int_query, invalid
 
 RANGES = {"1h": 3600.0, "24h": 86_400.0, "7d": 7 * 86_400.0, "30d": 30 * 86_400.0}
@@ -119,15 +120,6 @@ def build_routes(s: ApiServices) -> list[Route]:
         until = float_query(c, "until")
         found = engine.events(program_id=program_id, since=since, until=until, limit=limit)
         return [schemas.event_json(event) for event in found]
-
-    # ---------------------------------------------------------------- plugins (the plugin system lands later)
-
-    def program_plugins(c: Context) -> Any:
-        engine.program(c.params["id"])
-        return []
-
-    def plugin_action(c: Context) -> Any:
-        raise NotFoundError(f"no plugin instance with id {c.params['id']}")
 
     # ---------------------------------------------------------------- accounts
 
@@ -258,10 +250,6 @@ def build_routes(s: ApiServices) -> list[Route]:
         Route("GET", "/api/stream", stream, "guest",
               "Live stream (text/event-stream): state changes at once, a snapshot each tick; token may be "
               "given as ?token= for EventSource", tag="events", query={"token": "bearer token (EventSource)"}),
-        Route("GET", "/api/plugins/program/{id}", program_plugins, "guest", "Plugins attached to a program",
-              tag="plugins"),
-        Route("POST", "/api/plugins/{id}/action", plugin_action, "admin", "Run a plugin action", limit="action",
-              body="PluginAction", tag="plugins"),
         Route("GET", "/api/users", list_users, "admin", "Users", response="User", response_array=True,
               tag="accounts"),
         Route("POST", "/api/users", create_user, "admin", "Create a user", limit="manage", body="UserInput",
@@ -284,6 +272,7 @@ def build_routes(s: ApiServices) -> list[Route]:
               status=204, tag="admin"),
         Route("GET", "/metrics", prometheus, "guest", "Prometheus text exposition", tag="meta"),
         *build_automation_routes(engine),
+        *build_plugin_routes(engine),
     ]
 
 

@@ -371,6 +371,17 @@ SCHEMAS: dict[str, Any] = {
         "required": ["action"],
         "properties": {"action": _STR, "params": {"type": "object"}},
     },
+    "PluginAttach": {
+        "type": "object",
+        "required": ["plugin"],
+        "additionalProperties": False,
+        "properties": {"plugin": _STR, "settings": {"type": "object"}},
+    },
+    "PluginUpdate": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"settings": {"type": "object"}, "enabled": _BOOL},
+    },
     "Webhook": {
         "type": "object",
         "properties": {

@@ -14,7 +14,7 @@ from monitor_app.core.notifications import DeliveryRecord
 from monitor_app.storage import meta
 
 #: The tables ``RecordChange`` may name.
-RECORD_TABLES = ("webhooks", "alert_rules", "schedules")
+RECORD_TABLES = ("webhooks", "alert_rules", "schedules", "plugin_instances")
 #: Finished jobs are kept this long for the Jobs view, then deleted.
 FINISHED_JOB_RETENTION_S = 7 * 86_400.0
 #: Delivery log rows kept per endpoint (newest); older ones are deleted when pruning.

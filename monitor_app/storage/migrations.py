@@ -233,6 +233,18 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        5,
+        "plugin instances: which plugin serves which program, with its settings",
+        (
+            # spec: the JSON of core.plugins.PluginInstance, secrets included until the OS keyring holds them.
+            """CREATE TABLE plugin_instances (
+                id INTEGER PRIMARY KEY,
+                spec TEXT NOT NULL,
+                updated_at REAL NOT NULL
+            )""",
+        ),
+    ),
 )
 
 #: The schema version this release writes.

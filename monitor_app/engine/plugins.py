@@ -1,0 +1,369 @@
+"""Plugins in the running engine: which plugins exist, which program each serves, their threads, and the
+hooks through which they take part in supervision (graceful stop), schedules (warnings, "players online?"),
+alert rules (plugin actions) and notifications (``plugin.<id>.<event>``).
+"""
+
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from monitor_app.core.clock import Clock
+from monitor_app.core.errors import ConflictError, FieldError, MonitorError, NotFoundError, ValidationError
+from monitor_app.core.model import Event, ProcessIdentity, ProgramSpec
+from monitor_app.core.notifications import Notification
+from monitor_app.core.plugins import PluginInstance, instance_from_stored, instance_to_dict
+from monitor_app.core.states import Cause, EventKind, ProgramState
+from monitor_app.engine.records import RecordRegistry
+from monitor_app.pluginhost.api import Panel, Plugin, PluginContext, PluginError, ProgramInfo
+from monitor_app.pluginhost.loader import PluginInfo, discover
+from monitor_app.pluginhost.settings import validate_params, validate_settings
+from monitor_app.storage.repository import RecordChange
+from monitor_app.workers.plugins import PluginRunner
+
+log = logging.getLogger(__name__)
+
+ACTION_TIMEOUT_S = 15.0
+MAX_INSTANCES = 200
+
+
+class PluginActionError(MonitorError):
+    """A plugin could not do what it was asked (its own message)."""
+
+    code = "plugin_error"
+
+
+class PluginService(QObject):
+    """Signals:
+    instances_changed(): an instance was attached, changed or detached.
+    panel_changed(int, Panel): what an instance's panel shows now.
+    status_changed(int, str, str): instance id, running / failed / disabled / stopped, reason.
+    """
+
+    instances_changed = Signal()
+    panel_changed = Signal(int, object)
+    status_changed = Signal(int, str, str)
+
+    def __init__(
+        self,
+        stored: tuple[tuple[int, Mapping[str, object]], ...],
+        *,
+        last_id: int,
+        roots: Iterable[Path],
+        data_dir: Path,
+        clock: Clock,
+        persist_record: Callable[[RecordChange], None],
+        record_event: Callable[[Event], None],
+        notify: Callable[[Notification], object],
+        program: Callable[[int], ProgramSpec | None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._clock = clock
+        self._data_dir = data_dir
+        self._persist_record = persist_record
+        self._record_event = record_event
+        self._notify = notify
+        self._program = program
+        self.catalog: dict[str, PluginInfo] = {info.id: info for info in discover(roots)}
+        self.registry: RecordRegistry[PluginInstance] = RecordRegistry(
+            (instance_from_stored(record_id, spec) for record_id, spec in stored),
+            last_id=last_id,
+            parse=self._parse,
+            persist=self._persist,
+            noun="plugin instance",
+            limit=MAX_INSTANCES,
+        )
+        self._runners: dict[int, PluginRunner] = {}
+        self._running = False
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self) -> None:
+        self._running = True
+        for instance in self.registry.all():
+            self._launch(instance)
+
+    def shutdown(self) -> None:
+        self._running = False
+        for runner in list(self._runners.values()):
+            runner.end()
+        self._runners.clear()
+
+    # ------------------------------------------------------------------ queries
+
+    def plugins(self) -> list[PluginInfo]:
+        return sorted(self.catalog.values(), key=lambda info: info.id)
+
+    def catalog_json(self) -> list[dict[str, Any]]:
+        """Every plugin found, loaded or not (with the reason), with its settings form and actions."""
+        out = []
+        for info in self.plugins():
+            manifest, cls = info.manifest, info.cls
+            out.append({
+                "id": info.id,
+                "name": manifest.name if manifest else info.id,
+                "version": manifest.version if manifest else "",
+                "description": manifest.description if manifest else "",
+                "loaded": cls is not None,
+                "error": info.error,
+                "settings": [_setting_json(s) for s in (cls.settings_schema if cls else ())],
+                "actions": [_action_json(a) for a in (cls.actions if cls else ())],
+            })
+        return out
+
+    def action_requires_admin(self, instance_id: int, action: str) -> bool:
+        """Whether only an admin may run ``action`` (unknown actions: True, the run reports them)."""
+        instance = self.registry.get(instance_id)
+        info = self.catalog.get(instance.plugin_id)
+        spec = next((a for a in (info.cls.actions if info and info.cls else ()) if a.name == action), None)
+        return True if spec is None else spec.admin
+
+    def panel_json(self, instance_id: int) -> dict[str, Any]:
+        self.registry.get(instance_id)
+        runner = self._runners.get(instance_id)
+        panel = runner.panel if runner is not None else Panel(status="not running")
+        return {
+            "status": panel.status,
+            "facts": [{"label": label, "value": value} for label, value in panel.facts],
+            "tables": [
+                {"key": t.key, "title": t.title, "columns": [{"key": k, "title": h} for k, h in t.columns],
+                 "rows": [dict(row) for row in t.rows],
+                 "row_actions": [{"action": a, "label": lbl, "param": p} for a, lbl, p in t.row_actions]}
+                for t in panel.tables
+            ],
+        }
+
+    def instances(self, program_id: int | None = None) -> tuple[PluginInstance, ...]:
+        return tuple(i for i in self.registry.all() if program_id is None or i.program_id == program_id)
+
+    def instance(self, instance_id: int) -> PluginInstance:
+        return self.registry.get(instance_id)
+
+    def describe(self, instance: PluginInstance) -> dict[str, Any]:
+        """The API's view of an instance: settings without secrets, the plugin's actions, its status."""
+        info = self.catalog.get(instance.plugin_id)
+        runner = self._runners.get(instance.id)
+        cls = info.cls if info else None
+        return {
+            **instance_to_dict(instance),
+            "name": info.manifest.name if info and info.manifest else instance.plugin_id,
+            "status": runner.status if runner else ("disabled" if not instance.enabled else "not loaded"),
+            "reason": runner.reason if runner else (info.error if info else "the plugin is not installed"),
+            "actions": [_action_json(a) for a in (cls.actions if cls else ())],
+        }
+
+    def panel(self, instance_id: int) -> Panel | None:
+        runner = self._runners.get(instance_id)
+        return runner.panel if runner is not None else None
+
+    # ------------------------------------------------------------------ commands
+
+    def attach(self, program_id: int, plugin_id: str, settings: Mapping[str, Any]) -> PluginInstance:
+        """Raises NotFoundError (program), ValidationError (unknown or broken plugin, bad settings)."""
+        if self._program(program_id) is None:
+            raise NotFoundError(f"no program with id {program_id}")
+        instance = self.registry.add({"program_id": program_id, "plugin": plugin_id, "settings": settings},
+                                     now=self._clock.time())
+        self._launch(instance)
+        self.instances_changed.emit()
+        return instance
+
+    def update(self, instance_id: int, data: Mapping[str, Any]) -> PluginInstance:
+        """``data``: ``{"settings": {…}, "enabled": bool}`` (either)."""
+        instance = self.registry.update(instance_id, data)
+        self._stop(instance_id)
+        self._launch(instance)
+        self.instances_changed.emit()
+        return instance
+
+    def detach(self, instance_id: int) -> PluginInstance:
+        instance = self.registry.remove(instance_id)
+        self._stop(instance_id)
+        self.instances_changed.emit()
+        return instance
+
+    def forget_program(self, program_id: int) -> None:
+        for instance in self.instances(program_id):
+            self.detach(instance.id)
+
+    def submit_action(self, instance_id: int, action: str, params: Mapping[str, Any]) -> "Future[Any]":
+        """Validate and start an action; the Future holds its JSON-able result or a PluginError."""
+        instance = self.registry.get(instance_id)
+        info = self.catalog.get(instance.plugin_id)
+        spec = next((a for a in (info.cls.actions if info and info.cls else ()) if a.name == action), None)
+        if spec is None:
+            raise NotFoundError(f"{instance.plugin_id} has no action {action!r}")
+        values = validate_params(spec.params, params)
+        runner = self._runners.get(instance_id)
+        if runner is None:
+            raise ConflictError(f"{instance.plugin_id} for this program is not running (switched off?)")
+        return runner.submit(lambda plugin: plugin.run_action(action, values))
+
+    def run_action(self, instance_id: int, action: str, params: Mapping[str, Any], *, timeout: float = ACTION_TIMEOUT_S) -> Any:
+        """``submit_action`` and wait (for the HTTP thread; never call it on the GUI thread).
+
+        Raises:
+            PluginActionError: the plugin failed or did not answer within ``timeout``.
+        """
+        future = self.submit_action(instance_id, action, params)
+        try:
+            return future.result(timeout)
+        except FutureTimeout:
+            raise PluginActionError(f"{action} did not finish within {timeout:g} s") from None
+        except PluginError as exc:
+            raise PluginActionError(str(exc)) from None
+
+    # ------------------------------------------------------------------ hooks for the engine
+
+    def graceful_stop(self, spec: ProgramSpec, _identity: ProcessIdentity) -> float | None:
+        """The stop ladder's first rung (called on the supervision thread): the first running instance that
+        offers a graceful stop gets it, on its own thread; the ladder waits the seconds it names."""
+        for instance in self.instances(spec.id):
+            runner = self._runners.get(instance.id)
+            plugin = runner.plugin if runner else None
+            if plugin is None or runner is None or runner.status == "disabled":
+                continue
+            try:
+                wait = plugin.graceful_stop_wait()
+            except Exception:
+                log.exception("plugin %s: graceful_stop_wait failed", runner.name)
+                continue
+            if wait:
+                runner.submit(lambda p: p.graceful_stop())
+                return wait
+        return None
+
+    def players_online(self, program_id: int) -> int | None:
+        """What the program's plugins know (no I/O; None when no plugin can tell)."""
+        counts = []
+        for instance in self.instances(program_id):
+            runner = self._runners.get(instance.id)
+            if runner and runner.plugin is not None:
+                try:
+                    count = runner.plugin.players_online()
+                except Exception:
+                    log.exception("plugin %s: players_online failed", runner.name)
+                    continue
+                if count is not None:
+                    counts.append(count)
+        return max(counts) if counts else None
+
+    def warn(self, program_id: int, minutes: int, schedule: object) -> None:
+        action = getattr(getattr(schedule, "action", None), "value", "restart")
+        self._each(program_id, lambda p: p.before_scheduled_action(action, minutes))
+
+    def plugin_action(self, action: str, program_id: int | None, actor: str) -> None:
+        """``"<plugin id>:<action>"`` for a program (from an alert rule); raises MonitorError if impossible."""
+        plugin_id, _, name = action.partition(":")
+        for instance in self.instances(program_id):
+            if instance.plugin_id == plugin_id:
+                self.submit_action(instance.id, name, {})
+                return
+        raise MonitorError(f"no {plugin_id} plugin is attached to this program")
+
+    @Slot(object)
+    def on_event(self, event: Event) -> None:
+        """Start / unexpected-exit hooks from the engine's event stream."""
+        if event.kind is not EventKind.STATE or event.program_id is None:
+            return
+        if event.to_state is ProgramState.RUNNING and not event.details.get("reattached"):
+            self._each(event.program_id, lambda p: p.after_start())
+        elif event.to_state is ProgramState.EXITED and event.unexpected:
+            details = dict(event.details)
+            self._each(event.program_id, lambda p: p.on_unexpected_exit(details))
+
+    # ------------------------------------------------------------------ internals
+
+    def _each(self, program_id: int, call: Callable[[Plugin], object]) -> None:
+        for instance in self.instances(program_id):
+            runner = self._runners.get(instance.id)
+            if runner is not None:
+                runner.submit(call)
+
+    def _launch(self, instance: PluginInstance) -> None:
+        if not self._running or not instance.enabled or instance.id in self._runners:
+            return
+        info = self.catalog.get(instance.plugin_id)
+        if info is None or info.cls is None:
+            self.status_changed.emit(instance.id, "failed", info.error if info else "the plugin is not installed")
+            return
+        spec = self._program(instance.program_id)
+        if spec is None:
+            return
+        cls = info.cls
+        context = PluginContext(
+            program=ProgramInfo(spec.id, spec.name, spec.path, spec.cwd),
+            data_dir=self._data_dir / "plugins-data" / f"{instance.plugin_id}-{instance.id}",
+            log=logging.getLogger(f"plugin.{instance.plugin_id}.{spec.id}"),
+            emit=lambda event, details: self._emit(instance, event, details),
+            record_metrics=lambda values: None,
+        )
+        settings = {**instance.settings, **instance.secrets}
+        runner = PluginRunner(instance.id, lambda: cls(context, settings), name=f"{instance.plugin_id} ({spec.name})")
+        runner.panel_changed.connect(self.panel_changed)
+        runner.status_changed.connect(self.status_changed)
+        self._runners[instance.id] = runner
+        runner.begin()
+
+    def _stop(self, instance_id: int) -> None:
+        runner = self._runners.pop(instance_id, None)
+        if runner is not None:
+            runner.end()
+            self.status_changed.emit(instance_id, "stopped", "")
+
+    def _emit(self, instance: PluginInstance, event: str, details: Mapping[str, Any]) -> None:
+        """From the plugin's thread: its event goes to webhooks and the event log (both take any thread)."""
+        spec = self._program(instance.program_id)
+        name = f"plugin.{instance.plugin_id}.{event}"
+        message = str(details.get("message", "")) or name
+        self._record_event(
+            Event(time=self._clock.time(), kind=EventKind.PLUGIN, program_id=instance.program_id,
+                  cause=Cause.PLUGIN, actor=instance.plugin_id, message=message, details={"event": name, **details})
+        )
+        self._notify(Notification(event=name, time=self._clock.time(), program_id=instance.program_id,
+                                  program_name=spec.name if spec else None, details=details,
+                                  key=f"{name}:{instance.program_id}"))
+
+    def _parse(self, data: Mapping[str, Any], existing: PluginInstance | None) -> PluginInstance:
+        plugin_id = existing.plugin_id if existing else data.get("plugin")
+        info = self.catalog.get(plugin_id) if isinstance(plugin_id, str) else None
+        if info is None:
+            known = ", ".join(sorted(self.catalog)) or "none installed"
+            raise ValidationError([FieldError("plugin", f"unknown plugin {plugin_id!r} (known: {known})")])
+        if info.cls is None:
+            raise ValidationError([FieldError("plugin", f"{plugin_id} cannot be used: {info.error}")])
+        enabled = data.get("enabled", existing.enabled if existing else True)
+        if not isinstance(enabled, bool):
+            raise ValidationError([FieldError("enabled", "must be true or false")])
+        settings, secrets = validate_settings(
+            info.cls.settings_schema,
+            data.get("settings") or {},
+            current=existing.settings if existing else None,
+            secrets=existing.secrets if existing else None,
+        )
+        program_id = existing.program_id if existing else int(data["program_id"])  # type: ignore[call-overload]
+        base = existing or PluginInstance(program_id=program_id, plugin_id=plugin_id)
+        return replace(base, settings=settings, secrets=secrets, enabled=enabled)
+
+    def _persist(self, instance_id: int, instance: PluginInstance | None) -> None:
+        spec = None if instance is None else instance_to_dict(instance, with_secrets=True)
+        self._persist_record(RecordChange("plugin_instances", instance_id, spec))
+
+
+def _action_json(action: Any) -> dict[str, Any]:
+    return {"name": action.name, "label": action.label, "admin": action.admin, "confirm": action.confirm,
+            "params": [_setting_json(p) for p in action.params]}
+
+
+def _setting_json(setting: Any) -> dict[str, Any]:
+    return {
+        "key": setting.key, "label": setting.label, "kind": setting.kind, "default": setting.default,
+        "choices": list(setting.choices), "minimum": setting.minimum, "maximum": setting.maximum,
+        "help": setting.help, "required": setting.required,
+    }
