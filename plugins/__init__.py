@@ -1,0 +1,1 @@
+"""Bundled plugins (one folder each, loaded by ``monitor_app.pluginhost``)."""

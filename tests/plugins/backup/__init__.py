@@ -1,0 +1,1 @@
+"""Tests of the backup plugin's file work (plugins/backup)."""
