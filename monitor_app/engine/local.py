@@ -141,6 +141,7 @@ class LocalEngine(EngineFacade):
             record_event=self.record_event,
             notify=lambda notification: self.automation.notify(notification),
             program=lambda pid: self._programs.get(pid),
+            is_running=lambda pid: (status := self._statuses.get(pid)) is not None and status.state in PROCESS_STATES,
             parent=self,
         )
         self._supervision = SupervisionWorker(

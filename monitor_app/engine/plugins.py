@@ -61,6 +61,7 @@ class PluginService(QObject):
         record_event: Callable[[Event], None],
         notify: Callable[[Notification], object],
         program: Callable[[int], ProgramSpec | None],
+        is_running: Callable[[int], bool] = lambda program_id: False,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -70,6 +71,7 @@ class PluginService(QObject):
         self._record_event = record_event
         self._notify = notify
         self._program = program
+        self._is_running = is_running
         self.catalog: dict[str, PluginInfo] = {info.id: info for info in discover(roots)}
         self.registry: RecordRegistry[PluginInstance] = RecordRegistry(
             (instance_from_stored(record_id, spec) for record_id, spec in stored),
@@ -303,6 +305,7 @@ class PluginService(QObject):
             log=logging.getLogger(f"plugin.{instance.plugin_id}.{spec.id}"),
             emit=lambda event, details: self._emit(instance, event, details),
             record_metrics=lambda values: None,
+            is_running=lambda: self._is_running(instance.program_id),
         )
         settings = {**instance.settings, **instance.secrets}
         runner = PluginRunner(instance.id, lambda: cls(context, settings), name=f"{instance.plugin_id} ({spec.name})")

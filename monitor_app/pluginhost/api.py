@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-
 API_VERSION = 1
 MIN_API_VERSION = 1
 
@@ -133,7 +132,7 @@ class PluginContext:
         log: A logger named after the plugin and the program.
         emit: ``emit(event, details)`` sends ``plugin.<plugin id>.<event>`` to webhooks and the event log.
         record_metrics: ``record_metrics({"fps": 59.8, …})`` adds a point to the plugin's extra series.
-        settings_changed: Filled in by the host: the instance's current settings.
+        is_running: Whether the program has a live process now (e.g. refuse a restore while it runs).
     """
 
     program: ProgramInfo
@@ -141,6 +140,7 @@ class PluginContext:
     log: logging.Logger
     emit: Callable[[str, Mapping[str, Any]], None]
     record_metrics: Callable[[Mapping[str, float]], None]
+    is_running: Callable[[], bool] = lambda: False
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -216,11 +216,6 @@ __all__ = [
     "PluginContext",
     "PluginError",
     "ProgramInfo",
-    "RconAuthError",
-    "RconClient",
-    "RconConnectionError",
-    "RconError",
-    "RconReply",
-    "RconTimeout",
     "Setting",
 ]
+# The RCON names (``_RCON_NAMES``) are part of the API too, resolved on first use by ``__getattr__``.

@@ -1,0 +1,41 @@
+"""The backup plugin through a real engine: back up now, list, verify, refuse to restore while the program
+runs, restore when stopped; the panel lists the archives."""
+
+import sys
+
+import pytest
+
+from monitor_app.core.model import ProgramSpec
+from monitor_app.core.states import Cause, ProgramState
+from monitor_app.engine.plugins import PluginActionError
+from monitor_app.resources import bundled_plugins_dir
+from tests.helpers.processes import child_args
+
+
+def test_backup_list_verify_and_restore_round_trip(qtbot, engines, tmp_path) -> None:
+    engine = engines(plugin_dirs=(bundled_plugins_dir(),))
+    saved = tmp_path / "Pal" / "Saved"
+    (saved / "SaveGames").mkdir(parents=True)
+    (saved / "SaveGames" / "Level.sav").write_bytes(b"world v1" * 1000)
+    spec = engine.add_program(ProgramSpec(name="pal", path=sys.executable, args=child_args("--sleep", "60"),
+                                          startsecs=0.2), cause=Cause.USER, actor="t")
+    instance = engine.plugins.attach(spec.id, "backup", {"source": str(saved), "destination": str(tmp_path / "bk"),
+                                                         "keep_last": 2})
+    qtbot.waitUntil(lambda: engine.plugins.describe(instance)["status"] == "running", timeout=5000)
+    first = engine.plugins.run_action(instance.id, "backup", {})
+    assert first["files"] == 1 and first["name"].startswith("backup-")
+    listed = engine.plugins.run_action(instance.id, "list", {})
+    assert [b["name"] for b in listed] == [first["name"]]
+    assert engine.plugins.run_action(instance.id, "verify", {})["ok"] is True
+    assert engine.plugins.panel_json(instance.id)["tables"][0]["rows"][0]["name"] == first["name"]
+
+    (saved / "SaveGames" / "Level.sav").write_bytes(b"world v2 broken")
+    engine.start_program(spec.id, cause=Cause.USER, actor="t")
+    qtbot.waitUntil(lambda: engine.status(spec.id).state is ProgramState.RUNNING, timeout=10_000)
+    with pytest.raises(PluginActionError, match="stop the program first"):
+        engine.plugins.run_action(instance.id, "restore", {"name": first["name"]})
+    engine.stop_program(spec.id, cause=Cause.USER, actor="t")
+    qtbot.waitUntil(lambda: engine.status(spec.id).state is ProgramState.STOPPED, timeout=10_000)
+    restored = engine.plugins.run_action(instance.id, "restore", {"name": first["name"]})
+    assert restored["restored"] == first["name"]
+    assert (saved / "SaveGames" / "Level.sav").read_bytes() == b"world v1" * 1000
