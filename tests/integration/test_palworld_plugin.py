@@ -99,3 +99,25 @@ def test_graceful_stop_announce_save_shutdown_then_exit_without_a_kill(qtbot, en
         assert time.monotonic() - started < 20  # well inside the graceful wait (1 + 30 s): no ladder escalation
         kinds = [e.kind for e in engine.events(program_id=spec.id)]
         assert EventKind.LEFTOVERS_KILLED not in kinds
+
+
+def test_rcon_transport_and_auto_fallback(qtbot, engine) -> None:
+    from tests.helpers.rcon_peer import PalworldPeer
+    from tests.helpers.receiver import refused_url
+
+    with PalworldPeer(password="s3cret") as peer:
+        closed_port = int(refused_url().split(":")[2].split("/")[0])  # nothing listens there: REST unreachable
+        spec = engine.add_program(ProgramSpec(name="pal", path=sys.executable, args=child_args("--sleep", "60")),
+                                  cause=Cause.USER, actor="t")
+        instance = engine.plugins.attach(spec.id, "palworld", {
+            "transport": "auto", "rest_port": closed_port, "rcon_port": peer.port, "admin_password": "s3cret"})
+        qtbot.waitUntil(lambda: engine.plugins.describe(instance)["status"] == "running", timeout=5000)
+        info = engine.plugins.run_action(instance.id, "info", {})
+        assert info["version"] == "0.1.4.1" and info["name"] == "Default Palworld Server"
+        assert all("name" in p and "userid" in p for p in engine.plugins.run_action(instance.id, "players", {}))
+        engine.plugins.run_action(instance.id, "broadcast", {"message": "restart in 5 min"})
+        assert peer.commands()[-1].text == "Broadcast restart_in_5_min"  # the space quirk
+        facts = dict((f["label"], f["value"]) for f in engine.plugins.panel_json(instance.id)["facts"])
+        assert facts["Connected over"] == "RCON"
+        with pytest.raises(PluginActionError, match="REST API"):
+            engine.plugins.run_action(instance.id, "metrics", {})
