@@ -327,7 +327,7 @@ class PluginService(QObject):
         message = str(details.get("message", "")) or name
         self._record_event(
             Event(time=self._clock.time(), kind=EventKind.PLUGIN, program_id=instance.program_id,
-                  cause=Cause.PLUGIN, actor=instance.plugin_id, message=message, details={"event": name, **details})
+                  cause=Cause.PLUGIN, actor=instance.plugin_id, message=message, details={**details, "event": name})
         )
         self._notify(Notification(event=name, time=self._clock.time(), program_id=instance.program_id,
                                   program_name=spec.name if spec else None, details=details,
