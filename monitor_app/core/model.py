@@ -300,3 +300,13 @@ class Series:
     tier: str
     step: float
     points: tuple[SeriesPoint, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PluginSample:
+    """One point of a plugin's extra series (``series`` = ``"<plugin id>.<key>"``, e.g. ``palworld.fps``)."""
+
+    program_id: int
+    series: str
+    time: float
+    value: float

@@ -50,6 +50,10 @@ class EngineQueries(Protocol):
         """Newest first."""
         ...
 
+    def plugin_history(self, program_id: int, series: str, start: float, end: float, max_points: int) -> Series:
+        """A plugin's stored series (e.g. ``palworld.fps``). Raises ValidationError for an unknown series."""
+        ...
+
     def log_tail(self, program_id: int, lines: int = 100) -> tuple[str, ...]:
         """The last lines a program wrote to stdout/stderr."""
         ...
@@ -187,6 +191,10 @@ class PluginsPort(Protocol):
         ...
 
     def panel_json(self, instance_id: int) -> dict[str, Any]: ...
+
+    def series_names(self, program_id: int) -> list[str]:
+        """``<plugin id>.<key>`` of the extra series the program's plugins measure."""
+        ...
 
 
 class Engine(EngineQueries, EngineCommands, Protocol):

@@ -83,6 +83,7 @@ class LocalEngine(EngineFacade):
     _store_record = Signal(object)
     _store_delivery = Signal(object)
     _store_meta = Signal(str, object)  # epoch milliseconds overflow a C int
+    _store_plugin_samples = Signal(object)
 
     def __init__(
         self,
@@ -142,6 +143,7 @@ class LocalEngine(EngineFacade):
             notify=lambda notification: self.automation.notify(notification),
             program=lambda pid: self._programs.get(pid),
             is_running=lambda pid: (status := self._statuses.get(pid)) is not None and status.state in PROCESS_STATES,
+            persist_samples=self._store_plugin_samples.emit,
             parent=self,
         )
         self._supervision = SupervisionWorker(
@@ -210,6 +212,7 @@ class LocalEngine(EngineFacade):
         self._store_record.connect(sto.save_record)
         self._store_delivery.connect(sto.add_delivery)
         self._store_meta.connect(sto.set_meta_int)
+        self._store_plugin_samples.connect(sto.add_plugin_samples)
         # facade -> automation (same thread)
         self.event_recorded.connect(self.automation.on_event)
         self.event_recorded.connect(self.plugins.on_event)
@@ -280,6 +283,16 @@ class LocalEngine(EngineFacade):
         if not 1 <= max_points <= MAX_SERIES_POINTS:
             raise ValidationError([FieldError("points", f"must be between 1 and {MAX_SERIES_POINTS}")])
         return self._storage.series(program_id, metric, start, end, max_points, now=self._clock.time())
+
+    def plugin_history(self, program_id: int, series: str, start: float, end: float, max_points: int) -> Series:
+        """A plugin's stored series of a program (``series`` from ``plugins.series_names``)."""
+        self.program(program_id)
+        known = self.plugins.series_names(program_id)
+        if series not in known:
+            raise ValidationError([FieldError("series", f"must be one of: {', '.join(known) or 'none'}")])
+        if not 1 <= max_points <= MAX_SERIES_POINTS:
+            raise ValidationError([FieldError("points", f"must be between 1 and {MAX_SERIES_POINTS}")])
+        return self._storage.plugin_series(program_id, series, start, end, max_points)
 
     def events(
         self,

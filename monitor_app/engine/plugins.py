@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from monitor_app.core.clock import Clock
 from monitor_app.core.errors import ConflictError, FieldError, MonitorError, NotFoundError, ValidationError
-from monitor_app.core.model import Event, ProcessIdentity, ProgramSpec
+from monitor_app.core.model import Event, PluginSample, ProcessIdentity, ProgramSpec
 from monitor_app.core.notifications import Notification
 from monitor_app.core.plugins import PluginInstance, instance_from_stored, instance_to_dict
 from monitor_app.core.states import Cause, EventKind, ProgramState
@@ -29,6 +29,8 @@ from monitor_app.workers.plugins import PluginRunner
 log = logging.getLogger(__name__)
 
 ACTION_TIMEOUT_S = 15.0
+#: Plugin series are stored at most once per this many seconds per series (the live value is kept always).
+SERIES_STORE_INTERVAL_S = 60.0
 MAX_INSTANCES = 200
 
 
@@ -62,6 +64,7 @@ class PluginService(QObject):
         notify: Callable[[Notification], object],
         program: Callable[[int], ProgramSpec | None],
         is_running: Callable[[int], bool] = lambda program_id: False,
+        persist_samples: Callable[[tuple[PluginSample, ...]], None] = lambda samples: None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -72,6 +75,9 @@ class PluginService(QObject):
         self._notify = notify
         self._program = program
         self._is_running = is_running
+        self._persist_samples = persist_samples
+        self._stored_at: dict[tuple[int, str], float] = {}  # (program id, series) -> wall time last stored
+        self.latest: dict[tuple[int, str], tuple[float, float]] = {}  # (program id, series) -> (time, value)
         self.catalog: dict[str, PluginInfo] = {info.id: info for info in discover(roots)}
         self.registry: RecordRegistry[PluginInstance] = RecordRegistry(
             (instance_from_stored(record_id, spec) for record_id, spec in stored),
@@ -304,7 +310,7 @@ class PluginService(QObject):
             data_dir=self._data_dir / "plugins-data" / f"{instance.plugin_id}-{instance.id}",
             log=logging.getLogger(f"plugin.{instance.plugin_id}.{spec.id}"),
             emit=lambda event, details: self._emit(instance, event, details),
-            record_metrics=lambda values: None,
+            record_metrics=lambda values: self._record_metrics(instance, values),
             is_running=lambda: self._is_running(instance.program_id),
         )
         settings = {**instance.settings, **instance.secrets}
@@ -332,6 +338,31 @@ class PluginService(QObject):
         self._notify(Notification(event=name, time=self._clock.time(), program_id=instance.program_id,
                                   program_name=spec.name if spec else None, details=details,
                                   key=f"{name}:{instance.program_id}"))
+
+    def series_names(self, program_id: int) -> list[str]:
+        """``<plugin id>.<key>`` of every series the program's plugins declare."""
+        names = []
+        for instance in self.instances(program_id):
+            info = self.catalog.get(instance.plugin_id)
+            for series in (info.cls.metric_series if info and info.cls else ()):
+                names.append(f"{instance.plugin_id}.{series.key}")
+        return names
+
+    def _record_metrics(self, instance: PluginInstance, values: Mapping[str, float]) -> None:
+        """From the plugin's thread: keep the live values; store one point per series per minute."""
+        now = self._clock.time()
+        declared = set(self.series_names(instance.program_id))
+        due = []
+        for key, value in values.items():
+            name = f"{instance.plugin_id}.{key}"
+            if name not in declared or not isinstance(value, int | float) or isinstance(value, bool):
+                continue
+            self.latest[(instance.program_id, name)] = (now, float(value))
+            if now - self._stored_at.get((instance.program_id, name), 0.0) >= SERIES_STORE_INTERVAL_S:
+                self._stored_at[(instance.program_id, name)] = now
+                due.append(PluginSample(instance.program_id, name, now, float(value)))
+        if due:
+            self._persist_samples(tuple(due))
 
     def _parse(self, data: Mapping[str, Any], existing: PluginInstance | None) -> PluginInstance:
         plugin_id = existing.plugin_id if existing else data.get("plugin")

@@ -96,6 +96,10 @@ def build_routes(s: ApiServices) -> list[Route]:
         start = end - RANGES[window]
         cpu = engine.history(program_id, "cpu_percent", start, end, points)
         memory = engine.history(program_id, "memory_rss", start, end, points)
+        plugin_series = {
+            name: schemas.series_json(engine.plugin_history(program_id, name, start, end, points))
+            for name in engine.plugins.series_names(program_id)
+        }
         return {
             "program_id": program_id,
             "range": window,
@@ -105,6 +109,7 @@ def build_routes(s: ApiServices) -> list[Route]:
                 "cpu_percent": schemas.series_json(cpu),
                 "memory_mb": schemas.series_json(memory, scale=schemas.MB),
             },
+            "plugins": plugin_series,
         }
 
     def system(_c: Context) -> Any:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from monitor_app.core.accounts import AccountChanges
 from monitor_app.core.jobs import Job
-from monitor_app.core.model import Event, MetricsTick, ProgramRuntime, ProgramSpec
+from monitor_app.core.model import Event, MetricsTick, PluginSample, ProgramRuntime, ProgramSpec
 from monitor_app.core.notifications import DeliveryRecord
 from monitor_app.storage.automation import RecordChange
 
@@ -25,6 +25,7 @@ class WriteBatch:
         deliveries: Webhook delivery attempts to append to the delivery log.
         records: Webhooks, alert rules and schedules to upsert or delete, in order.
         meta_ints: Named integers to set (e.g. how far the schedules have been looked at).
+        plugin_samples: Points of plugins' extra series.
     """
 
     ticks: tuple[MetricsTick, ...] = ()
@@ -38,6 +39,7 @@ class WriteBatch:
     deliveries: tuple[DeliveryRecord, ...] = ()
     records: tuple[RecordChange, ...] = ()
     meta_ints: tuple[tuple[str, int], ...] = ()
+    plugin_samples: tuple[PluginSample, ...] = ()
 
     def is_empty(self) -> bool:
         return not (
@@ -52,4 +54,5 @@ class WriteBatch:
             or self.deliveries
             or self.records
             or self.meta_ints
+            or self.plugin_samples
         )

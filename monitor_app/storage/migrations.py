@@ -245,6 +245,20 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        6,
+        "plugin series: extra measurements of a program (e.g. a game server's FPS and players)",
+        (
+            # series: "<plugin id>.<key>"; one row per series per minute at most (the engine thins them out).
+            """CREATE TABLE plugin_samples (
+                program_id INTEGER NOT NULL,
+                series TEXT NOT NULL,
+                t INTEGER NOT NULL,
+                value REAL NOT NULL,
+                PRIMARY KEY (program_id, series, t)
+            ) WITHOUT ROWID""",
+        ),
+    ),
 )
 
 #: The schema version this release writes.

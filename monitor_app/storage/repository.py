@@ -17,7 +17,7 @@ from monitor_app.core.jobs import Job
 from monitor_app.core.model import Event, ProgramRuntime, ProgramSpec, Series
 from monitor_app.core.notifications import DeliveryRecord
 from monitor_app.core.states import EventKind
-from monitor_app.storage import accounts, automation, meta, programs
+from monitor_app.storage import accounts, automation, meta, plugin_series, programs
 from monitor_app.storage.automation import RecordChange
 from monitor_app.storage.batch import WriteBatch
 from monitor_app.storage.db import (
@@ -132,7 +132,8 @@ class Storage:
         with storage_errors(f"cannot prune metrics in {self._path}"):
             deleted = prune(self._db, now, retention)
         with storage_errors(f"cannot prune jobs in {self._path}"), write_transaction(self._db) as connection:
-            return deleted + automation.prune_automation(connection, now)
+            deleted += automation.prune_automation(connection, now)
+            return deleted + plugin_series.prune_plugin_samples(connection, now - retention.minute)
 
     # ------------------------------------------------------------------ reads (any thread)
 
@@ -227,6 +228,13 @@ class Storage:
                 max_points=max_points,
                 now=now,
                 retention=self._retention,
+            )
+
+    def plugin_series(self, program_id: int, series: str, start: float, end: float, max_points: int) -> Series:
+        """A plugin's extra series of a program (e.g. ``palworld.fps``), at most ``max_points`` buckets."""
+        with storage_errors(f"cannot read plugin history from {self._path}"):
+            return plugin_series.read_plugin_series(
+                thread_connection(self._db), program_id, series, start, end, max_points
             )
 
     def integrity_check(self) -> str:

@@ -14,6 +14,7 @@ from monitor_app.storage.metric_tables import (
     program_sample_row,
     system_sample_row,
 )
+from monitor_app.storage.plugin_series import append_plugin_samples, remove_program_samples
 from monitor_app.storage.programs import program_ids, remove_programs, upsert_programs, upsert_runtimes
 
 log = logging.getLogger(__name__)
@@ -30,8 +31,10 @@ def apply_batch(connection: sqlite3.Connection, batch: WriteBatch, *, now: float
     """
     if batch.removed_programs:
         remove_programs(connection, batch.removed_programs)
+        remove_program_samples(connection, batch.removed_programs)
     if batch.programs:
         upsert_programs(connection, batch.programs, now)
+    known: set[int] = set()
     if batch.runtimes or batch.ticks:
         known = program_ids(connection)
         upsert_runtimes(connection, (runtime for runtime in batch.runtimes if runtime.program_id in known))
@@ -47,6 +50,9 @@ def apply_batch(connection: sqlite3.Connection, batch: WriteBatch, *, now: float
         append_deliveries(connection, batch.deliveries)
     for key, value in batch.meta_ints:
         meta.write_int(connection, key, value)
+    if batch.plugin_samples:
+        known = known if batch.runtimes or batch.ticks else program_ids(connection)
+        append_plugin_samples(connection, (s for s in batch.plugin_samples if s.program_id in known))
     return event_ids
 
 

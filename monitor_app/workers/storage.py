@@ -7,11 +7,11 @@ from collections import deque
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from monitor_app.core.accounts import AccountChanges
 from monitor_app.core.clock import Clock
 from monitor_app.core.errors import StorageError
-from monitor_app.core.accounts import AccountChanges
 from monitor_app.core.jobs import Job
-from monitor_app.core.model import Event, MetricsTick, ProgramRuntime, ProgramSpec
+from monitor_app.core.model import Event, MetricsTick, PluginSample, ProgramRuntime, ProgramSpec
 from monitor_app.core.notifications import DeliveryRecord
 from monitor_app.storage.repository import RecordChange, Storage, WriteBatch
 
@@ -52,6 +52,7 @@ class StorageWorker(QObject):
         self._deliveries: list[DeliveryRecord] = []
         self._records: list[RecordChange] = []
         self._meta_ints: dict[str, int] = {}
+        self._plugin_samples: list[PluginSample] = []
         self._flush_scheduled = False
         self._failing = False
         self._timers: list[QTimer] = []
@@ -129,6 +130,13 @@ class StorageWorker(QObject):
         self._records.append(change)
         self._schedule()
 
+    @Slot(object)
+    def add_plugin_samples(self, samples: tuple[PluginSample, ...]) -> None:
+        self._plugin_samples.extend(samples)
+        if len(self._plugin_samples) > MAX_PENDING_RECORDS:
+            del self._plugin_samples[: len(self._plugin_samples) - MAX_PENDING_RECORDS]  # oldest first
+        self._schedule()
+
     @Slot(str, object)
     def set_meta_int(self, key: str, value: int) -> None:
         self._meta_ints[key] = value
@@ -157,6 +165,7 @@ class StorageWorker(QObject):
             deliveries=tuple(self._deliveries),
             records=tuple(self._records),
             meta_ints=tuple(self._meta_ints.items()),
+            plugin_samples=tuple(self._plugin_samples),
         )
         if batch.is_empty():
             return True
@@ -179,6 +188,7 @@ class StorageWorker(QObject):
         self._deliveries.clear()
         self._records.clear()
         self._meta_ints.clear()
+        self._plugin_samples.clear()
         self._last_program_id = None
         if self._failing:
             self._failing = False

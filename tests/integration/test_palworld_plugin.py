@@ -121,3 +121,16 @@ def test_rcon_transport_and_auto_fallback(qtbot, engine) -> None:
         assert facts["Connected over"] == "RCON"
         with pytest.raises(PluginActionError, match="REST API"):
             engine.plugins.run_action(instance.id, "metrics", {})
+
+
+def test_server_metrics_are_stored_as_plugin_series(qtbot, engine) -> None:
+    with FakePalworldRest() as fake:
+        spec, _instance = attach(qtbot, engine, fake)
+        assert "palworld.fps" in engine.plugins.series_names(spec.id)
+        now = time.time()
+        qtbot.waitUntil(lambda: bool(engine.plugin_history(spec.id, "palworld.fps", now - 60, time.time() + 1, 10).points),
+                        timeout=10_000)
+        point = engine.plugin_history(spec.id, "palworld.players", now - 60, time.time() + 1, 10).points[0]
+        assert point.avg == 3.0  # the fake server's three players
+        with pytest.raises(Exception, match="must be one of"):
+            engine.plugin_history(spec.id, "palworld.temperature", now - 60, now, 10)
