@@ -13,7 +13,7 @@ from typing import Any
 
 from monitor_app.pluginhost.api import Action, MetricSeries, Panel, PanelTable, Plugin, PluginError, Setting
 
-from .ini import find_settings_file, read_server_settings
+from .ini import find_settings_file, read_server_settings, suggest
 from .models import Player, ServerInfo, ServerMetrics
 from .transport import RconTransport, RestTransport, TransportError
 
@@ -45,6 +45,7 @@ class PalworldPlugin(Plugin):
         Setting("shutdown_message", "Shutdown message", default="Server restarting - back in a minute"),
     )
     actions = (
+        Action("suggest", "Read PalWorldSettings.ini", admin=False),
         Action("info", "Server info", admin=False),
         Action("players", "Players", admin=False),
         Action("metrics", "Metrics", admin=False),
@@ -78,6 +79,11 @@ class PalworldPlugin(Plugin):
     # ------------------------------------------------------------------ actions
 
     def run_action(self, name: str, params: dict[str, Any]) -> Any:
+        if name == "suggest":
+            path = find_settings_file(self.context.program.path)
+            if path is None:
+                raise PluginError("PalWorldSettings.ini was not found next to the program (Pal/Saved/Config/…)")
+            return {"file": str(path), **suggest(read_server_settings(path))}
         if name == "info":
             self._info = self._do(lambda t: t.info())
             return self._info.to_json()

@@ -134,3 +134,23 @@ def test_server_metrics_are_stored_as_plugin_series(qtbot, engine) -> None:
         assert point.avg == 3.0  # the fake server's three players
         with pytest.raises(Exception, match="must be one of"):
             engine.plugin_history(spec.id, "palworld.temperature", now - 60, now, 10)
+
+
+@pytest.mark.posix_only
+def test_suggestions_from_palworldsettings_ini(qtbot, engine, tmp_path) -> None:
+    root = tmp_path / "PalServer"
+    config = root / "Pal" / "Saved" / "Config" / "LinuxServer"
+    config.mkdir(parents=True)
+    (config / "PalWorldSettings.ini").write_text(
+        '[/Script/Pal.PalGameWorldSettings]\nOptionSettings=(ServerName="Friends, only",AdminPassword="pw",'
+        'RCONEnabled=True,RCONPort=25580,RESTAPIEnabled=False,RESTAPIPort=8213)\n', encoding="utf-8")
+    launcher = root / "PalServer.sh"
+    launcher.write_text("#!/bin/sh\nsleep 60\n")
+    launcher.chmod(0o755)
+    spec = engine.add_program(ProgramSpec(name="pal", path=str(launcher)), cause=Cause.USER, actor="t")
+    instance = engine.plugins.attach(spec.id, "palworld", {})
+    qtbot.waitUntil(lambda: engine.plugins.describe(instance)["status"] == "running", timeout=5000)
+    suggestion = engine.plugins.run_action(instance.id, "suggest", {})
+    assert suggestion["transport"] == "rcon" and suggestion["rcon_port"] == 25580 and suggestion["rest_port"] == 8213
+    assert any("RESTAPIEnabled=True" in note for note in suggestion["notes"])
+    assert "pw" not in str(suggestion)  # the password is used, never shown
