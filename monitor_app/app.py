@@ -21,6 +21,7 @@ from monitor_app.log import setup_logging
 from monitor_app.options import Options, parse_options
 from monitor_app.settings import SETTINGS_FILE_NAME, SettingsStore
 from monitor_app.webapi import RestApi
+from monitor_app.workers.collector import install_collector
 
 log = logging.getLogger("monitor_app")
 
@@ -78,6 +79,7 @@ def _lock(data_dir: Path) -> tuple[QLockFile, str | None]:
 def run_headless(options: Options) -> int:
     """Run the engine with no window until SIGINT/SIGTERM (Ctrl+C / Ctrl+Break); programs keep running."""
     app = QCoreApplication([sys.argv[0] if sys.argv else APP_NAME])
+    install_collector(app)  # garbage is collected on this thread only
     data_dir, log_file = _prepare(app, options)
     lock, holder = _lock(data_dir)
     if holder is not None:
@@ -135,6 +137,7 @@ def run_desktop(options: Options) -> int:
     from monitor_app.desktop import DesktopApp
 
     app = QApplication([sys.argv[0] if sys.argv else APP_NAME])
+    install_collector(app)  # garbage is collected on this thread only
     data_dir, log_file = _prepare(app, options)
     reply = ask_running_instance(data_dir)
     if reply is not None:

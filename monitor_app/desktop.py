@@ -37,6 +37,7 @@ from monitor_app.ui.settings_dialog import SettingsDialog
 from monitor_app.ui.theme import apply_theme
 from monitor_app.ui.tray_icon import TrayIcon
 from monitor_app.webapi import RestApi
+from monitor_app.workers.collector import install_collector
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,7 @@ class DesktopApp(QObject):
         self.app = app
         self.data_dir = data_dir
         self.options = options
+        install_collector(app)  # Qt objects must never be garbage-collected on a worker thread
         self.store = SettingsStore(data_dir / SETTINGS_FILE_NAME)
         self.autostart = autostart or current_autostart()
         self.settings = mirror_start_with_os(self.store.load(), self.autostart)

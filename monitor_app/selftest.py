@@ -35,7 +35,7 @@ def _check_api(address: str) -> None:
     import json
     import urllib.request
 
-    with urllib.request.urlopen(address + "/api/health", timeout=10) as response:  # noqa: S310 - our own loopback
+    with urllib.request.urlopen(address + "/api/health", timeout=10) as response:
         body = json.loads(response.read())
     if body.get("status") != "ok":
         raise SelfTestError(f"the REST API answered {body!r}")
@@ -50,8 +50,10 @@ def run_self_test(options: Options) -> int:
     from monitor_app.core.states import Cause, ProgramState
     from monitor_app.desktop import DesktopApp
     from monitor_app.log import setup_logging
+    from monitor_app.workers.collector import install_collector
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "monitor_app"])
+    install_collector(app)  # garbage is collected on the main thread only
     # An exception inside a Qt slot does not reach us; it is printed through sys.excepthook. Count it as a failure.
     slot_errors: list[str] = []
     previous_hook = sys.excepthook

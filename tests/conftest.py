@@ -29,3 +29,11 @@ def _fail_on_error_logs(request: pytest.FixtureRequest, caplog: pytest.LogCaptur
     if errors:
         lines = "\n".join(f"{r.name}: {r.getMessage()}" for r in errors)
         pytest.fail(f"unexpected ERROR log records:\n{lines}", pytrace=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _garbage_collected_on_the_main_thread(qapp):  # type: ignore[no-untyped-def]
+    """As the app does (``workers.collector``): a Qt object collected on a worker thread can deadlock."""
+    from monitor_app.workers.collector import install_collector
+
+    install_collector(qapp)
