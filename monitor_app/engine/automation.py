@@ -64,6 +64,7 @@ class EngineLinks:
     plugin_action: PluginAction | None = None
     players_online: Callable[[int], int | None] | None = None
     warn: Callable[[int, int, Schedule], None] | None = None
+    run_plugin_action: Callable[[str, int, str], object] | None = None
 
 
 class Automation(QObject):
@@ -144,6 +145,7 @@ class Automation(QObject):
             program_name=links.program_name,
             players_online=links.players_online,
             warn=links.warn,
+            run_plugin_action=links.run_plugin_action,
             parent=self,
         )
         handlers = {DELIVER: self.notifier.run_delivery, RUN: self.scheduling.run_job}

@@ -170,6 +170,7 @@ class LocalEngine(EngineFacade):
                 plugin_action=self.plugins.plugin_action,
                 players_online=self.plugins.players_online,
                 warn=self.plugins.warn,
+                run_plugin_action=self.plugins.run_named_action,
             ),
             clock=self._clock,
             config=config.automation,

@@ -275,6 +275,14 @@ class PluginService(QObject):
                 return
         raise MonitorError(f"no {plugin_id} plugin is attached to this program")
 
+    def run_named_action(self, action: str, program_id: int, actor: str) -> Any:
+        """``"<plugin id>:<action>"`` for a program, waiting for the result (job worker threads only)."""
+        plugin_id, _, name = action.partition(":")
+        for instance in self.instances(program_id):
+            if instance.plugin_id == plugin_id:
+                return self.run_action(instance.id, name, {})
+        raise MonitorError(f"no {plugin_id} plugin is attached to this program")
+
     @Slot(object)
     def on_event(self, event: Event) -> None:
         """Start / unexpected-exit hooks from the engine's event stream."""

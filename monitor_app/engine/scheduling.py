@@ -61,6 +61,7 @@ class Scheduling(QObject):
         program_name: Callable[[int], str | None],
         players_online: PlayersOnline | None = None,
         warn: Warn | None = None,
+        run_plugin_action: Callable[[str, int, str], object] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -72,6 +73,7 @@ class Scheduling(QObject):
         self._command = command
         self._program_name = program_name
         self._warn = warn
+        self._run_plugin_action = run_plugin_action
         self._last_seen = last_seen
         self._seen_written = 0.0
         self.registry: RecordRegistry[Schedule] = RecordRegistry(
@@ -158,9 +160,12 @@ class Scheduling(QObject):
         verb = str(job.payload["action"])
         program_id = int(job.payload["program_id"])  # type: ignore[call-overload]
         actor = str(job.payload.get("actor", "schedule"))
-        if verb == ScheduleAction.PLUGIN_ACTION:
-            return JobOutcome(ok=False, error="plugin actions arrive with the plugin system", retry=False)
         try:
+            if verb == ScheduleAction.PLUGIN_ACTION:
+                if self._run_plugin_action is None:
+                    return JobOutcome(ok=False, error="no plugin system is loaded", retry=False)
+                result = self._run_plugin_action(str(job.payload["plugin_action"]), program_id, actor)
+                return JobOutcome(ok=True, result={"action": job.payload["plugin_action"], "result": result})
             self._command(verb, program_id, Cause.SCHEDULE, actor)
         except MonitorError as exc:
             return JobOutcome(ok=False, error=exc.message, retry=False)

@@ -39,3 +39,35 @@ def test_backup_list_verify_and_restore_round_trip(qtbot, engines, tmp_path) -> 
     restored = engine.plugins.run_action(instance.id, "restore", {"name": first["name"]})
     assert restored["restored"] == first["name"]
     assert (saved / "SaveGames" / "Level.sav").read_bytes() == b"world v1" * 1000
+
+
+def test_a_schedule_runs_the_backup_as_a_job(qtbot, tmp_path) -> None:
+    import time
+
+    from monitor_app.core.jobs import JobState
+    from monitor_app.engine.config import EngineConfig
+    from monitor_app.engine.local import LocalEngine
+    from tests.integration.test_schedules_engine import ShiftedClock
+
+    clock = ShiftedClock(60 - time.time() % 60 - 1.5)  # the next whole minute is 1.5 s away
+    engine = LocalEngine(EngineConfig(data_dir=tmp_path / "data", bcrypt_rounds=4,
+                                      plugin_dirs=(bundled_plugins_dir(),)), clock=clock)
+    with qtbot.waitSignal(engine.ready, timeout=10_000):
+        engine.start()
+    try:
+        saved = tmp_path / "saves"
+        saved.mkdir()
+        (saved / "world.sav").write_bytes(b"x" * 100)
+        spec = engine.add_program(ProgramSpec(name="pal", path=sys.executable, args=child_args("--sleep", "60")),
+                                  cause=Cause.USER, actor="t")
+        instance = engine.plugins.attach(spec.id, "backup", {"source": str(saved), "destination": str(tmp_path / "bk")})
+        qtbot.waitUntil(lambda: engine.plugins.describe(instance)["status"] == "running", timeout=5000)
+        engine.automation.add_schedule({"program_id": spec.id, "action": "plugin_action",
+                                        "plugin_action": "backup:backup", "kind": "cron", "cron": "* * * * *"})
+        qtbot.waitUntil(lambda: any(j.kind == "schedule.action" and j.state is JobState.DONE
+                                    for j in engine.automation.jobs()), timeout=10_000)
+        job = next(j for j in engine.automation.jobs() if j.kind == "schedule.action")
+        assert job.result["result"]["files"] == 1
+        assert len(list((tmp_path / "bk").glob("backup-*.zip"))) == 1
+    finally:
+        engine.shutdown()
