@@ -161,8 +161,10 @@ class PluginService(QObject):
         return {
             **instance_to_dict(instance),
             "name": info.manifest.name if info and info.manifest else instance.plugin_id,
-            "status": runner.status if runner else ("disabled" if not instance.enabled else "not loaded"),
-            "reason": runner.reason if runner else (info.error if info else "the plugin is not installed"),
+            "status": runner.status if runner else ("off" if not instance.enabled else "not loaded"),
+            "reason": runner.reason if runner else (
+                "switched off" if not instance.enabled else (info.error if info else "the plugin is not installed")
+            ),
             "actions": [_action_json(a) for a in (cls.actions if cls else ())],
         }
 
@@ -332,7 +334,8 @@ class PluginService(QObject):
         runner = self._runners.pop(instance_id, None)
         if runner is not None:
             runner.end()
-            self.status_changed.emit(instance_id, "stopped", "")
+            instance = self.registry.find(instance_id)
+            self.status_changed.emit(instance_id, "off" if instance and not instance.enabled else "stopped", "")
 
     def _emit(self, instance: PluginInstance, event: str, details: Mapping[str, Any]) -> None:
         """From the plugin's thread: its event goes to webhooks and the event log (both take any thread)."""

@@ -51,7 +51,7 @@ def validate_settings(
             raw = current[key]
         else:
             raw = setting.default
-        if raw is None:
+        if raw is None or (raw == "" and setting.required):
             if setting.required:
                 errors.append(FieldError(key, "is required"))
             values[key] = None

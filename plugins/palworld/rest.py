@@ -273,6 +273,8 @@ def _read_body(response: http.client.HTTPResponse, sock: Any, deadline: float) -
     chunks: list[bytes] = []
     size = 0
     while True:
+        if response.isclosed():  # the whole body came (Python 3.13 closes the socket at that moment)
+            return b"".join(chunks)
         _arm(sock, deadline)
         chunk = response.read1(64 * 1024)
         if not chunk:
