@@ -1,4 +1,5 @@
-"""One program in depth: live CPU and memory charts, stored history with event markers, events, output.
+"""One program in depth: live CPU and memory charts, stored history with event markers, events, output,
+and the plugins attached to it.
 
 The last minutes of every program are kept in small ring buffers as ticks arrive, so switching the selection
 shows full live charts at once. History ranges, events and the output tail are read in the background.
@@ -33,6 +34,7 @@ from monitor_app.ui.background import BackgroundTasks
 from monitor_app.ui.charts.format import format_bytes, format_duration
 from monitor_app.ui.charts.ring_buffer import RingBuffer
 from monitor_app.ui.events_view import EventsView
+from monitor_app.ui.plugins_view import PluginsView
 from monitor_app.ui.programs_model import state_label
 
 #: Width of the live charts.
@@ -147,6 +149,12 @@ class ProgramDetail(QWidget):
         self.tabs.addTab(charts_tab, "")
         self.tabs.addTab(self.events, "")
         self.tabs.addTab(output_tab, "")
+        plugins = getattr(engine, "plugins", None)  # engines without plugins (a remote one, later) show no tab
+        self.plugins: PluginsView | None = None
+        if plugins is not None:
+            self.plugins = PluginsView(plugins, self)
+            self.plugins.status_message.connect(self.status_message)
+            self.tabs.addTab(self.plugins, "")
         self.tabs.currentChanged.connect(lambda _index: self._update_output_timer())
 
         header = QGridLayout()
@@ -231,6 +239,8 @@ class ProgramDetail(QWidget):
         self._program_id = program_id
         self.setEnabled(program_id is not None)
         self.output.clear()
+        if self.plugins is not None:
+            self.plugins.set_program(program_id)
         if program_id is None:
             self.title.setText(self.tr("No program selected"))
             self.facts.setText(self.tr("Select a program to see its charts, events and output."))
@@ -452,6 +462,8 @@ class ProgramDetail(QWidget):
         self.tabs.setTabText(0, self.tr("Charts"))
         self.tabs.setTabText(1, self.tr("Events"))
         self.tabs.setTabText(2, self.tr("Output"))
+        if self.plugins is not None:
+            self.tabs.setTabText(self.tabs.indexOf(self.plugins), self.tr("Plugins"))
         self.follow.setText(self.tr("Follow new output"))
         if self._program_id is None:
             self.title.setText(self.tr("No program selected"))

@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko">
 <context>
+    <name>ActionResultView</name>
+    <message>
+        <source>%1: running…</source>
+        <translation>%1: 실행 중…</translation>
+    </message>
+    <message>
+        <source>%1 (%2): %3</source>
+        <translation>%1 (%2): %3</translation>
+    </message>
+    <message>
+        <source>%1 (%2):</source>
+        <translation>%1 (%2):</translation>
+    </message>
+    <message>
+        <source>the first %1 of %2 rows</source>
+        <translation>%2행 중 처음 %1행</translation>
+    </message>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation>%1 실패: %2</translation>
+    </message>
+</context>
+<context>
     <name>AlertRuleDialog</name>
     <message>
         <source>Add alert rule</source>
@@ -1229,6 +1252,242 @@ Keeps your programs and game servers running, and shows how they do.</source>
     </message>
 </context>
 <context>
+    <name>PanelTableView</name>
+    <message>
+        <source>Actions</source>
+        <translation>동작</translation>
+    </message>
+</context>
+<context>
+    <name>PluginInstanceSection</name>
+    <message>
+        <source>%1 switched on</source>
+        <translation>%1 켜짐</translation>
+    </message>
+    <message>
+        <source>%1 switched off</source>
+        <translation>%1 꺼짐</translation>
+    </message>
+    <message>
+        <source>Detach plugin</source>
+        <translation>플러그인 분리</translation>
+    </message>
+    <message>
+        <source>Detach “%1” from this program?</source>
+        <translation>이 프로그램에서 “%1” 플러그인을 분리할까요?</translation>
+    </message>
+    <message>
+        <source>Its settings and saved passwords are removed. The program itself is not touched.</source>
+        <translation>플러그인 설정과 저장된 비밀번호가 삭제됩니다. 프로그램 자체는 그대로 둡니다.</translation>
+    </message>
+    <message>
+        <source>Detach</source>
+        <translation>분리</translation>
+    </message>
+    <message>
+        <source>%1 detached</source>
+        <translation>%1 분리됨</translation>
+    </message>
+    <message>
+        <source>Actions:</source>
+        <translation>동작:</translation>
+    </message>
+    <message>
+        <source>Over the REST API only admins may run this</source>
+        <translation>REST API에서는 관리자만 실행할 수 있습니다</translation>
+    </message>
+    <message>
+        <source>Over the REST API guests may run this too</source>
+        <translation>REST API에서는 게스트도 실행할 수 있습니다</translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation>사용</translation>
+    </message>
+    <message>
+        <source>A switched-off plugin is kept with its settings but not started</source>
+        <translation>꺼 둔 플러그인은 설정과 함께 남아 있지만 시작되지 않습니다</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>설정…</translation>
+    </message>
+    <message>
+        <source>Detach…</source>
+        <translation>분리…</translation>
+    </message>
+</context>
+<context>
+    <name>PluginSettingsDialog</name>
+    <message>
+        <source>Attach a plugin</source>
+        <translation>플러그인 연결</translation>
+    </message>
+    <message>
+        <source>Attach</source>
+        <translation>연결</translation>
+    </message>
+    <message>
+        <source>Settings of %1</source>
+        <translation>%1 설정</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>저장</translation>
+    </message>
+    <message>
+        <source>Plugin:</source>
+        <translation>플러그인:</translation>
+    </message>
+    <message>
+        <source>No usable plugin is installed. Put plugins into the plugins folder of the data folder.</source>
+        <translation>사용할 수 있는 플러그인이 설치되어 있지 않습니다. 데이터 폴더의 plugins 폴더에 플러그인을 넣으세요.</translation>
+    </message>
+    <message>
+        <source>This plugin has no settings.</source>
+        <translation>이 플러그인에는 설정이 없습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>PluginSettingsForm</name>
+    <message>
+        <source>Set · leave empty to keep the current one</source>
+        <translation>설정됨 · 비워 두면 현재 값을 유지합니다</translation>
+    </message>
+    <message>
+        <source>Not set</source>
+        <translation>설정 안 됨</translation>
+    </message>
+    <message>
+        <source>Remove the current one</source>
+        <translation>현재 값 삭제</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(없음)</translation>
+    </message>
+    <message>
+        <source>From %1 to %2</source>
+        <translation>%1 ~ %2</translation>
+    </message>
+    <message>
+        <source>At least %1</source>
+        <translation>%1 이상</translation>
+    </message>
+    <message>
+        <source>At most %1</source>
+        <translation>%1 이하</translation>
+    </message>
+</context>
+<context>
+    <name>Plugins</name>
+    <message>
+        <source>Running</source>
+        <translation>실행 중</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>시작 중…</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation>비활성화됨</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>중지됨</translation>
+    </message>
+    <message>
+        <source>Not loaded</source>
+        <translation>불러오지 못함</translation>
+    </message>
+    <message>
+        <source>Switched off</source>
+        <translation>꺼짐</translation>
+    </message>
+    <message>
+        <source>is required</source>
+        <translation>필수 항목입니다</translation>
+    </message>
+    <message>
+        <source>unknown setting</source>
+        <translation>알 수 없는 설정입니다</translation>
+    </message>
+    <message>
+        <source>must be a number</source>
+        <translation>숫자여야 합니다</translation>
+    </message>
+    <message>
+        <source>must be a whole number</source>
+        <translation>정수여야 합니다</translation>
+    </message>
+    <message>
+        <source>must be true or false</source>
+        <translation>참 또는 거짓이어야 합니다</translation>
+    </message>
+    <message>
+        <source>must be text</source>
+        <translation>텍스트여야 합니다</translation>
+    </message>
+    <message>
+        <source>must be at least %1</source>
+        <translation>%1 이상이어야 합니다</translation>
+    </message>
+    <message>
+        <source>must be at most %1 characters</source>
+        <translation>%1자 이하여야 합니다</translation>
+    </message>
+    <message>
+        <source>must be at most %1</source>
+        <translation>%1 이하여야 합니다</translation>
+    </message>
+    <message>
+        <source>must be one of: %1</source>
+        <translation>다음 중 하나여야 합니다: %1</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>예</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>아니요</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>완료</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n item(s)</source>
+        <translation>
+            <numerusform>%n개 항목</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PluginsView</name>
+    <message>
+        <source>Select a program to see its plugins.</source>
+        <translation>플러그인을 보려면 프로그램을 선택하세요.</translation>
+    </message>
+    <message>
+        <source>No plugin is attached to this program. A plugin adds what only it knows: players, saves, announcements, a graceful shutdown.</source>
+        <translation>이 프로그램에 연결된 플러그인이 없습니다. 플러그인은 그 플러그인만 아는 기능을 더해 줍니다: 플레이어, 저장, 공지, 안전한 종료.</translation>
+    </message>
+    <message>
+        <source>%1 attached</source>
+        <translation>%1 연결됨</translation>
+    </message>
+    <message>
+        <source>Attach plugin…</source>
+        <translation>플러그인 연결…</translation>
+    </message>
+</context>
+<context>
     <name>ProgramDetail</name>
     <message>
         <source>CPU</source>
@@ -1311,6 +1570,10 @@ Keeps your programs and game servers running, and shows how they do.</source>
     <message>
         <source>Output</source>
         <translation>출력</translation>
+    </message>
+    <message>
+        <source>Plugins</source>
+        <translation>플러그인</translation>
     </message>
     <message>
         <source>Follow new output</source>

@@ -1,0 +1,347 @@
+"""A plugin instance's panel (facts, tables with row actions, a status line) and its last action's result.
+
+Plugins describe their panel as data (``pluginhost.api.Panel``, no Qt in plugins); these widgets render it.
+Panels arrive after every poll, often unchanged or with one number changed, so they are applied as a diff:
+labels get new text, a table is refilled only when its rows changed, and rebuilt only when its shape did.
+"""
+
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from monitor_app.pluginhost.api import Panel, PanelTable
+from monitor_app.ui.plugin_labels import ERROR_STYLE, HINT_STYLE, result_summary, result_table, value_text
+
+#: Fact pairs (label, value) per row of the facts grid.
+FACT_COLUMNS = 3
+#: Rows a table shows before it scrolls.
+TABLE_ROWS_SHOWN = 8
+#: Role of the row's data (the plugin's mapping) in the first cell of a panel table row.
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def fit_table_height(table: QTableWidget, rows_shown: int = TABLE_ROWS_SHOWN) -> None:
+    """Make a table as tall as its rows (up to ``rows_shown``): a page of small tables, no inner scrolling."""
+    header = table.horizontalHeader()
+    rows = min(table.rowCount(), rows_shown)
+    row_height = table.verticalHeader().defaultSectionSize()
+    height = (0 if header.isHidden() else header.sizeHint().height()) + rows * row_height
+    table.setFixedHeight(height + 2 * table.frameWidth() + (2 if rows else row_height // 2))
+
+
+def _read_only_table() -> QTableWidget:
+    table = QTableWidget()
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+    table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    return table
+
+
+class PanelTableView(QWidget):
+    """One ``PanelTable``: a title over a table whose rows carry the table's row actions (buttons and menu).
+
+    Signals:
+        row_action_requested(str, str, str, object): action name, its label, the parameter, the row's value.
+    """
+
+    row_action_requested = Signal(str, str, str, object)
+
+    def __init__(self, spec: PanelTable, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"panelTable_{spec.key}")
+        self.spec = spec
+        self.rows: tuple[Mapping[str, Any], ...] = ()
+        self.menu: QMenu | None = None
+        self.title = QLabel(spec.title)
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.table = _read_only_table()
+        self.table.setObjectName(f"table_{spec.key}")
+        headers = [header for _key, header in spec.columns]
+        self.table.setColumnCount(len(headers) + (1 if spec.row_actions else 0))
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_context_menu)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        if spec.row_actions:  # rows as tall as their buttons
+            button_height = QPushButton("X").sizeHint().height()
+            vertical = self.table.verticalHeader()
+            vertical.setDefaultSectionSize(max(vertical.defaultSectionSize(), button_height + 4))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.title)
+        layout.addWidget(self.table)
+        self._retranslate()
+        self.set_rows(spec.rows)
+
+    def same_shape(self, spec: PanelTable) -> bool:
+        return (spec.columns, spec.row_actions) == (self.spec.columns, self.spec.row_actions)
+
+    def set_rows(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        rows = tuple(rows)
+        if rows == self.rows and self.table.rowCount() == len(rows):
+            return
+        self.rows = rows
+        table = self.table
+        table.setRowCount(len(rows))
+        for row_index, row in enumerate(rows):
+            for column, (key, _header) in enumerate(self.spec.columns):
+                item = QTableWidgetItem(value_text(row.get(key)))
+                if column == 0:
+                    item.setData(ROW_ROLE, row)
+                table.setItem(row_index, column, item)
+            if self.spec.row_actions:
+                table.setCellWidget(row_index, len(self.spec.columns), self._row_buttons(row_index, row))
+        table.resizeColumnsToContents()
+        fit_table_height(table)
+
+    def _row_buttons(self, row_index: int, row: Mapping[str, Any]) -> QWidget:
+        box = QWidget()
+        layout = QHBoxLayout(box)
+        layout.setContentsMargins(2, 0, 2, 0)
+        layout.setSpacing(4)
+        for action, label, param in self.spec.row_actions:
+            button = QPushButton(label)
+            button.setObjectName(f"row_{action}_{row_index}")
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.clicked.connect(
+                lambda _checked=False, a=action, lbl=label, p=param, r=row: self._request(a, lbl, p, r)
+            )
+            layout.addWidget(button)
+        layout.addStretch(1)
+        return box
+
+    def row_menu(self, row_index: int) -> QMenu | None:
+        """The context menu of a row: its row actions (None when the table has none)."""
+        if not self.spec.row_actions or not 0 <= row_index < len(self.rows):
+            return None
+        row = self.rows[row_index]
+        menu = QMenu(self)
+        for action, label, param in self.spec.row_actions:
+            entry = menu.addAction(label)
+            entry.setObjectName(f"menu_{action}")
+            entry.triggered.connect(
+                lambda _checked=False, a=action, lbl=label, p=param, r=row: self._request(a, lbl, p, r)
+            )
+        return menu
+
+    def _request(self, action: str, label: str, param: str, row: Mapping[str, Any]) -> None:
+        self.row_action_requested.emit(action, label, param, row.get(param))
+
+    @Slot(QPoint)
+    def _on_context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        self.table.selectRow(index.row())
+        self.menu = self.row_menu(index.row())
+        if self.menu is not None:
+            self.menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def _retranslate(self) -> None:
+        headers = [header for _key, header in self.spec.columns]
+        if self.spec.row_actions:
+            headers.append(self.tr("Actions"))
+        self.table.setHorizontalHeaderLabels(headers)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+
+class PluginPanelView(QWidget):
+    """What an instance's ``Panel`` shows.
+
+    Signals:
+        row_action_requested(str, str, str, object): from a table: action, label, parameter, the row's value.
+    """
+
+    row_action_requested = Signal(str, str, str, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pluginPanel")
+        self.panel: Panel | None = None
+        self.facts = QWidget()
+        self.facts.setObjectName("panelFacts")
+        self.facts_grid = QGridLayout(self.facts)
+        self.facts_grid.setContentsMargins(0, 0, 0, 0)
+        self.facts_grid.setHorizontalSpacing(8)
+        self.facts_grid.setVerticalSpacing(2)
+        self._fact_labels: list[tuple[QLabel, QLabel]] = []
+        self.tables: dict[str, PanelTableView] = {}
+        self._tables_layout = QVBoxLayout()
+        self._tables_layout.setContentsMargins(0, 0, 0, 0)
+        self.status = QLabel()
+        self.status.setObjectName("panelStatus")
+        self.status.setWordWrap(True)
+        self.status.setStyleSheet(HINT_STYLE)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.facts)
+        layout.addLayout(self._tables_layout)
+        layout.addWidget(self.status)
+        self.set_panel(None)
+
+    def set_panel(self, panel: Panel | None) -> None:
+        if panel == self.panel and panel is not None:
+            return
+        self.panel = panel
+        shown = panel or Panel()
+        self._set_facts(shown.facts)
+        self._set_tables(shown.tables)
+        self.status.setText(shown.status)
+        self.status.setVisible(bool(shown.status))
+        self.setVisible(bool(shown.facts or shown.tables or shown.status))
+
+    def fact(self, label: str) -> str | None:
+        """The value shown next to ``label`` (for tests and accessibility checks)."""
+        for name, value in self._fact_labels:
+            if name.text() == label:
+                return value.text()
+        return None
+
+    def _set_facts(self, facts: Sequence[tuple[str, str]]) -> None:
+        if [name.text() for name, _value in self._fact_labels] != [label for label, _v in facts]:
+            for name, value in self._fact_labels:
+                name.deleteLater()
+                value.deleteLater()
+            self._fact_labels = []
+            for position, (label, _value) in enumerate(facts):
+                name = QLabel(label)
+                name.setStyleSheet(HINT_STYLE)
+                value = QLabel()
+                value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                row, column = divmod(position, FACT_COLUMNS)
+                self.facts_grid.addWidget(name, row, column * 2, Qt.AlignmentFlag.AlignLeft)
+                self.facts_grid.addWidget(value, row, column * 2 + 1, Qt.AlignmentFlag.AlignLeft)
+                self._fact_labels.append((name, value))
+            for column in range(FACT_COLUMNS * 2):
+                self.facts_grid.setColumnStretch(column, 0)
+                self.facts_grid.setColumnMinimumWidth(column, 0 if column % 2 == 0 else 120)
+            self.facts_grid.setColumnStretch(FACT_COLUMNS * 2, 1)
+        for (_name, value), (_label, text) in zip(self._fact_labels, facts, strict=True):
+            if value.text() != str(text):
+                value.setText(str(text))
+        self.facts.setVisible(bool(facts))
+
+    def _set_tables(self, tables: Sequence[PanelTable]) -> None:
+        wanted = {table.key for table in tables}
+        for key in [k for k in self.tables if k not in wanted]:
+            self._drop_table(key)
+        for position, spec in enumerate(tables):
+            view = self.tables.get(spec.key)
+            if view is not None and not view.same_shape(spec):
+                self._drop_table(spec.key)
+                view = None
+            if view is None:
+                view = PanelTableView(spec)
+                view.row_action_requested.connect(self.row_action_requested)
+                self.tables[spec.key] = view
+                self._tables_layout.insertWidget(position, view)
+            else:
+                view.title.setText(spec.title)
+                view.set_rows(spec.rows)
+
+    def _drop_table(self, key: str) -> None:
+        view = self.tables.pop(key)
+        self._tables_layout.removeWidget(view)
+        view.deleteLater()
+
+
+class ActionResultView(QWidget):
+    """The outcome of the last action run from a section: a line (red for errors) and, for lists and objects,
+    a small table."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("actionResult")
+        self.message = QLabel()
+        self.message.setObjectName("resultMessage")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.table = _read_only_table()
+        self.table.setObjectName("resultTable")
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.hide()
+        self.is_error = False
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table)
+        self.hide()
+
+    def show_running(self, label: str) -> None:
+        self._show_line(self.tr("%1: running…").replace("%1", label), error=False)
+        self.table.hide()
+
+    def show_result(self, label: str, result: Any) -> None:
+        stamp = time.strftime("%H:%M:%S")
+        tabular = result_table(result)
+        if tabular is None:
+            text = self.tr("%1 (%2): %3").replace("%1", label).replace("%2", stamp)
+            self._show_line(text.replace("%3", result_summary(result)), error=False)
+            self.table.hide()
+            return
+        headers, rows, left = tabular
+        text = self.tr("%1 (%2):").replace("%1", label).replace("%2", stamp)
+        if left:
+            text += " " + self.tr("the first %1 of %2 rows").replace("%1", str(len(rows))).replace(
+                "%2", str(len(rows) + left)
+            )
+        self._show_line(text, error=False)
+        table = self.table
+        table.clear()
+        table.setColumnCount(len(headers))
+        table.setRowCount(len(rows))
+        table.setHorizontalHeaderLabels(headers)
+        table.horizontalHeader().setVisible(any(headers))
+        for row_index, row in enumerate(rows):
+            for column, text_value in enumerate(row):
+                table.setItem(row_index, column, QTableWidgetItem(text_value))
+        table.resizeColumnsToContents()
+        fit_table_height(table)
+        table.show()
+
+    def show_error(self, label: str, message: str) -> None:
+        self._show_line(self.tr("%1 failed: %2").replace("%1", label).replace("%2", message), error=True)
+        self.table.hide()
+
+    def text(self) -> str:
+        return self.message.text()
+
+    def cell(self, row: int, column: int) -> str:
+        item = self.table.item(row, column)
+        return item.text() if item is not None and self.table.isVisibleTo(self) else ""
+
+    def _show_line(self, text: str, *, error: bool) -> None:
+        self.is_error = error
+        self.message.setText(text)
+        self.message.setStyleSheet(ERROR_STYLE if error else "")
+        self.show()
