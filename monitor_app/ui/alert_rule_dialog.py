@@ -18,7 +18,6 @@ from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -43,10 +42,9 @@ from monitor_app.core.alerts import (
     RuleAction,
     RuleKind,
 )
-from monitor_app.core.errors import MonitorError, ValidationError
 from monitor_app.ui.alert_labels import condition_text, kind_hint, kind_label, program_name
+from monitor_app.ui.form_errors import FormDialog
 
-ERROR_STYLE = "color: #c9362c;"
 HINT_STYLE = "color: palette(mid);"
 DIALOG_WIDTH = 560
 
@@ -91,7 +89,7 @@ def split_duration(seconds: float) -> tuple[int, DurationUnit]:
     return round(seconds), DurationUnit.SECONDS
 
 
-class AlertRuleDialog(QDialog):
+class AlertRuleDialog(FormDialog):
     """The add/edit form for one alert rule.
 
     Args:
@@ -104,6 +102,8 @@ class AlertRuleDialog(QDialog):
     Attributes:
         result_rule: The stored rule once accepted.
     """
+
+    dialog_width = DIALOG_WIDTH
 
     def __init__(
         self,
@@ -120,8 +120,6 @@ class AlertRuleDialog(QDialog):
         self._original = rule
         self._names = dict(programs)
         self.result_rule: AlertRule | None = None
-        self._errors: dict[str, QLabel] = {}
-        self._labels: dict[str, QLabel] = {}
         self._rows: dict[str, QWidget] = {}
         self._filling = True
         self._shown: tuple[RuleKind, float, int, DurationUnit] | None = None
@@ -238,12 +236,6 @@ class AlertRuleDialog(QDialog):
         self.enabled.setObjectName("ruleEnabled")
         self.enabled.setChecked(True)
 
-        self.form_error = QLabel()
-        self.form_error.setObjectName("formError")
-        self.form_error.setStyleSheet(ERROR_STYLE)
-        self.form_error.setWordWrap(True)
-        self.form_error.hide()
-
         self.watch_group = QGroupBox()
         self.watch_form = QFormLayout(self.watch_group)
         self._add_row(self.watch_form, "name", self.name)
@@ -273,27 +265,11 @@ class AlertRuleDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def _add_row(self, form: QFormLayout, field: str, widget: QWidget) -> None:
-        label = QLabel()
-        self._labels[field] = label
+        label = self._label(field)
         box = self._with_error(field, widget)
         label.setBuddy(widget)
         self._rows[field] = box
         form.addRow(label, box)
-
-    def _with_error(self, field: str, widget: QWidget) -> QWidget:
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(widget)
-        error = QLabel()
-        error.setObjectName(f"error_{field}")
-        error.setStyleSheet(ERROR_STYLE)
-        error.setWordWrap(True)
-        error.hide()
-        layout.addWidget(error)
-        self._errors[field] = error
-        return box
 
     def _set_row_visible(self, field: str, visible: bool) -> None:
         form = self.act_form if field in ("action", "plugin_action") else self.watch_form
@@ -517,45 +493,11 @@ class AlertRuleDialog(QDialog):
     @Slot()
     def _on_accept(self) -> None:
         self.show_errors({})
-        try:
-            self.result_rule = self._submit(self.body())
-        except ValidationError as exc:
-            self.show_errors(exc.by_field())
+        stored = self._submit_form(self.body, fit_on_error=True)
+        if stored is None:
             return
-        except MonitorError as exc:
-            self.form_error.setText(exc.message)
-            self.form_error.show()
-            self._fit_height()
-            return
+        self.result_rule = stored
         self.accept()
-
-    def show_errors(self, by_field: Mapping[str, str]) -> None:
-        """Show each message under its field (unknown fields at the bottom); clear the others."""
-        for field, label in self._errors.items():
-            message = by_field.get(field, "")
-            label.setText(message)
-            label.setVisible(bool(message))
-        leftovers = [
-            f"{field}: {message}" for field, message in by_field.items() if field not in self._errors
-        ]
-        self.form_error.setText("\n".join(leftovers))
-        self.form_error.setVisible(bool(leftovers))
-        self._fit_height()
-
-    def error_text(self, field: str) -> str:
-        label = self._errors[field]
-        return label.text() if label.isVisibleTo(self) else ""
-
-    def _fit_height(self) -> None:
-        """Grow to show wrapped hints and messages in full (Qt does not grow a shown dialog by itself)."""
-        layout = self.layout()
-        layout.activate()
-        width = max(self.width(), DIALOG_WIDTH)
-        needed = (
-            layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.sizeHint().height()
-        )
-        if needed > self.height():
-            self.resize(width, needed)
 
     @Slot()
     def _on_kind_changed(self) -> None:

@@ -6,14 +6,12 @@ in memory) when a rule fires or resolves, after a rule edit, and on each metrics
 so the measured value next to "Firing since…" stays current without a timer of its own.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from enum import IntEnum
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QByteArray,
-    QEvent,
     QItemSelection,
     QModelIndex,
     QObject,
@@ -24,22 +22,10 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QBrush, QColor
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QMenu,
-    QMessageBox,
-    QTableView,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QHeaderView, QLabel, QVBoxLayout, QWidget
 
 from monitor_app.core.alerts import AlertRule, AlertState, RuleAction, RuleKind
-from monitor_app.core.errors import MonitorError
 from monitor_app.core.model import ProgramSpec
 from monitor_app.engine.automation import Automation
 from monitor_app.engine.facade import EngineFacade
@@ -57,9 +43,17 @@ from monitor_app.ui.alert_labels import (
 from monitor_app.ui.alert_rule_dialog import AlertRuleDialog
 from monitor_app.ui.automation_labels import column_width, full_time
 from monitor_app.ui.icons import dot_icon
+from monitor_app.ui.record_page import (
+    RECORD_ID_ROLE,
+    RecordPage,
+    RecordTableModel,
+    make_action,
+    make_table,
+    tool_bar,
+)
 
 # The rule id of a row, in any column.
-RULE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+RULE_ID_ROLE = RECORD_ID_ROLE
 
 
 class RuleColumn(IntEnum):
@@ -71,7 +65,7 @@ class RuleColumn(IntEnum):
     STATE = 5
 
 
-class AlertRulesModel(QAbstractTableModel):
+class AlertRulesModel(RecordTableModel):
     """Rules by id, with the alerts each one has firing now.
 
     Args:
@@ -81,25 +75,17 @@ class AlertRulesModel(QAbstractTableModel):
         enabled_change_requested(int, bool): the user ticked or unticked a rule's Enabled box.
     """
 
-    enabled_change_requested = Signal(int, bool)
+    columns = RuleColumn
+    enabled_column = RuleColumn.ENABLED
 
     def __init__(self, name_of: Callable[[int], str | None], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._name_of = name_of
-        self._rules: list[AlertRule] = []
         self._firing: dict[int, tuple[AlertState, ...]] = {}
 
     # ------------------------------------------------------------------ Qt model API
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rules)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(RuleColumn)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
+    def _titles(self) -> dict[RuleColumn, str]:
         return {
             RuleColumn.NAME: self.tr("Name"),
             RuleColumn.CONDITION: self.tr("Watches"),
@@ -107,18 +93,12 @@ class AlertRulesModel(QAbstractTableModel):
             RuleColumn.ACTION: self.tr("Action"),
             RuleColumn.ENABLED: self.tr("Enabled"),
             RuleColumn.STATE: self.tr("State"),
-        }[RuleColumn(section)]
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        flags = super().flags(index)
-        if index.isValid() and index.column() == RuleColumn.ENABLED:
-            flags |= Qt.ItemFlag.ItemIsUserCheckable
-        return flags
+        }
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        rule = self._rules[index.row()]
+        rule = self._records[index.row()]
         column = RuleColumn(index.column())
         if role == RULE_ID_ROLE:
             return rule.id
@@ -142,20 +122,6 @@ class AlertRulesModel(QAbstractTableModel):
             if column == RuleColumn.CONDITION:
                 return self.cell_text(rule, column)
         return None
-
-    def setData(
-        self, index: QModelIndex | QPersistentModelIndex, value: object, role: int = Qt.ItemDataRole.EditRole
-    ) -> bool:
-        if (
-            not index.isValid()
-            or index.column() != RuleColumn.ENABLED
-            or role != Qt.ItemDataRole.CheckStateRole
-        ):
-            return False
-        checked = Qt.CheckState(value) == Qt.CheckState.Checked  # type: ignore[call-overload]
-        # The engine decides; its rules_changed signal brings the new state back into this model.
-        self.enabled_change_requested.emit(self._rules[index.row()].id, checked)
-        return True
 
     # ------------------------------------------------------------------ words
 
@@ -210,14 +176,9 @@ class AlertRulesModel(QAbstractTableModel):
 
     # ------------------------------------------------------------------ lookups and changes
 
-    def rule(self, rule_id: int) -> AlertRule | None:
-        return next((r for r in self._rules if r.id == rule_id), None)
-
-    def row_of(self, rule_id: int) -> int | None:
-        return next((row for row, r in enumerate(self._rules) if r.id == rule_id), None)
-
-    def rules(self) -> tuple[AlertRule, ...]:
-        return tuple(self._rules)
+    rule = RecordTableModel.record
+    rules = RecordTableModel.records
+    set_rules = RecordTableModel.set_records
 
     def firing(self, rule_id: int) -> tuple[AlertState, ...]:
         return self._firing.get(rule_id, ())
@@ -225,25 +186,8 @@ class AlertRulesModel(QAbstractTableModel):
     def any_firing(self) -> bool:
         return bool(self._firing)
 
-    def set_rules(self, rules: Sequence[AlertRule]) -> None:
-        """Diff the engine's rules (sorted by id) into the rows: remove, repaint, insert; never reset."""
-        wanted = sorted(rules, key=lambda r: r.id)
-        keep = {r.id for r in wanted}
-        for row in reversed(range(len(self._rules))):
-            if self._rules[row].id not in keep:
-                self.beginRemoveRows(QModelIndex(), row, row)
-                gone = self._rules.pop(row)
-                self._firing.pop(gone.id, None)
-                self.endRemoveRows()
-        for row, rule in enumerate(wanted):
-            if row < len(self._rules) and self._rules[row].id == rule.id:
-                if self._rules[row] != rule:
-                    self._rules[row] = rule
-                    self.dataChanged.emit(self.index(row, 0), self.index(row, len(RuleColumn) - 1))
-            else:
-                self.beginInsertRows(QModelIndex(), row, row)
-                self._rules.insert(row, rule)
-                self.endInsertRows()
+    def _forget(self, record_id: int) -> None:
+        self._firing.pop(record_id, None)
 
     def set_firing(self, states: Iterable[AlertState]) -> None:
         """The alerts firing now (all rules); repaints only the State cells that changed."""
@@ -269,20 +213,13 @@ class AlertRulesModel(QAbstractTableModel):
 
     def names_changed(self) -> None:
         """A program was added, renamed or removed: repaint the cells that show program names."""
-        if self._rules:
-            last = len(self._rules) - 1
+        if self._records:
+            last = len(self._records) - 1
             self.dataChanged.emit(self.index(0, RuleColumn.PROGRAM), self.index(last, RuleColumn.PROGRAM))
             self.dataChanged.emit(self.index(0, RuleColumn.STATE), self.index(last, RuleColumn.STATE))
 
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(RuleColumn) - 1)
-            if self._rules:
-                self.dataChanged.emit(self.index(0, 0), self.index(len(self._rules) - 1, len(RuleColumn) - 1))
-        return super().event(event)
 
-
-class AlertRulesView(QWidget):
+class AlertRulesView(RecordPage):
     """Alert rules with Add / Edit / Delete / Enable, and what the selected rule has firing.
 
     Args:
@@ -295,6 +232,7 @@ class AlertRulesView(QWidget):
     """
 
     status_message = Signal(str)
+    result_attribute = "result_rule"
 
     def __init__(self, engine: EngineFacade, automation: Automation, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -310,19 +248,13 @@ class AlertRulesView(QWidget):
         self.model.enabled_change_requested.connect(self._on_enabled_change_requested)
         self._make_actions()
 
-        self.table = QTableView()
-        self.table.setObjectName("alertRulesTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.customContextMenuRequested.connect(self._on_context_menu)
+        self.table = make_table(
+            "alertRulesTable",
+            self.model,
+            self.fontMetrics().height() + 8,
+            on_context_menu=self._on_context_menu,
+        )
         self.table.doubleClicked.connect(self._on_double_clicked)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.table.setWordWrap(False)
-        self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(RuleColumn.CONDITION, QHeaderView.ResizeMode.Interactive)
@@ -339,11 +271,7 @@ class AlertRulesView(QWidget):
         self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.detail.setContentsMargins(2, 4, 2, 2)
 
-        bar = QHBoxLayout()
-        for act in (self.add_action, self.edit_action, self.delete_action, self.toggle_action):
-            button = QToolButton()
-            button.setDefaultAction(act)
-            bar.addWidget(button)
+        bar = tool_bar(self.add_action, self.edit_action, self.delete_action, self.toggle_action)
         bar.addSpacing(12)
         bar.addWidget(self.summary, 1)
         layout = QVBoxLayout(self)
@@ -392,32 +320,18 @@ class AlertRulesView(QWidget):
             header.resizeSection(column, column_width(metrics, title, *samples, icon=icon))
 
     def _make_actions(self) -> None:
-        def action(name: str, slot) -> QAction:  # type: ignore[no-untyped-def]
-            act = QAction(self)
-            act.setObjectName(name)
-            act.triggered.connect(slot)
-            return act
-
-        self.add_action = action("addAlertRule", self.add_rule)
-        self.edit_action = action("editAlertRule", self.edit_selected)
-        self.delete_action = action("deleteAlertRule", self.delete_selected)
-        self.toggle_action = action("toggleAlertRule", self.toggle_selected)
+        self.add_action = make_action(self, "addAlertRule", self.add_rule)
+        self.edit_action = make_action(self, "editAlertRule", self.edit_selected)
+        self.delete_action = make_action(self, "deleteAlertRule", self.delete_selected)
+        self.toggle_action = make_action(self, "toggleAlertRule", self.toggle_selected)
 
     # ------------------------------------------------------------------ selection
 
-    def selected_id(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows()
-        return rows[0].data(RULE_ID_ROLE) if rows else None
-
     def selected_rule(self) -> AlertRule | None:
-        rule_id = self.selected_id()
-        return None if rule_id is None else self.model.rule(rule_id)
+        return self._selected_record()
 
     def select_rule(self, rule_id: int) -> None:
-        row = self.model.row_of(rule_id)
-        if row is not None:
-            self.table.selectRow(row)
-            self.table.scrollTo(self.model.index(row, 0))
+        self._select_record(rule_id)
 
     # ------------------------------------------------------------------ commands
 
@@ -444,55 +358,25 @@ class AlertRulesView(QWidget):
         disks = [disk.mountpoint for disk in latest.system.disks] if latest and latest.system else []
         return AlertRuleDialog(submit, rule, programs=programs, mountpoints=disks, parent=self)
 
-    def _open_dialog(self, dialog: AlertRuleDialog) -> None:
-        """Window-modal, without a nested event loop; the result is taken when it closes."""
-        if self.dialog is not None:
-            dialog.deleteLater()
-            self.dialog.raise_()
-            return
-        self.dialog = dialog
-        dialog.finished.connect(lambda _result: self._on_dialog_finished(dialog))
-        dialog.open()
-
-    def _on_dialog_finished(self, dialog: AlertRuleDialog) -> None:
-        self.dialog = None
-        if dialog.result_rule is not None:
-            self.select_rule(dialog.result_rule.id)
-        dialog.deleteLater()
-
     @Slot()
     def delete_selected(self) -> None:
         rule = self.selected_rule()
         if rule is None:
             return
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(self.tr("Delete alert rule"))
-        box.setText(self.tr("Delete the alert rule “%1”?").replace("%1", rule.name))
-        if self.model.firing(rule.id):
-            box.setInformativeText(self.tr("It is firing now; it stops without an “alert resolved” message."))
-        delete = box.addButton(self.tr("Delete"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        if box.clickedButton() is not delete:
-            return
-        try:
-            self._automation.remove_alert_rule(rule.id)
-        except MonitorError as exc:
-            self.status_message.emit(exc.message)
-
-    @Slot()
-    def toggle_selected(self) -> None:
-        rule = self.selected_rule()
-        if rule is not None:
-            self._set_enabled(rule.id, not rule.enabled)
+        if self._confirm_delete(
+            self.tr("Delete alert rule"),
+            self.tr("Delete the alert rule “%1”?").replace("%1", rule.name),
+            (
+                self.tr("It is firing now; it stops without an “alert resolved” message.")
+                if self.model.firing(rule.id)
+                else None
+            ),
+            self.tr("Delete"),
+        ):
+            self._run(self._automation.remove_alert_rule, rule.id)
 
     def _set_enabled(self, rule_id: int, enabled: bool) -> None:
-        try:
-            self._automation.update_alert_rule(rule_id, {"enabled": enabled})
-        except MonitorError as exc:
-            self.status_message.emit(exc.message)
+        self._run(self._automation.update_alert_rule, rule_id, {"enabled": enabled})
 
     # ------------------------------------------------------------------ state persisted in QSettings
 
@@ -553,34 +437,21 @@ class AlertRulesView(QWidget):
         self.model.names_changed()
         self._schedule_firing_refresh()  # its alerts end silently
 
-    @Slot(int, bool)
-    def _on_enabled_change_requested(self, rule_id: int, enabled: bool) -> None:
-        self._set_enabled(rule_id, enabled)
-
-    @Slot(QModelIndex)
-    def _on_double_clicked(self, index: QModelIndex) -> None:
-        if index.column() != RuleColumn.ENABLED:
-            self.edit_selected()
-
     @Slot(QItemSelection, QItemSelection)
     def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._update_actions()
 
     def _on_context_menu(self, position) -> None:  # type: ignore[no-untyped-def]
-        menu = QMenu(self)
-        menu.addActions([self.toggle_action])
-        menu.addSeparator()
-        menu.addActions([self.edit_action, self.delete_action])
-        menu.addSeparator()
-        menu.addAction(self.add_action)
-        menu.exec(self.table.viewport().mapToGlobal(position))
+        self._popup_menu(
+            position, [self.toggle_action], [self.edit_action, self.delete_action], [self.add_action]
+        )
 
     def _update_actions(self) -> None:
-        rule = self.selected_rule()
-        for act in (self.edit_action, self.delete_action, self.toggle_action):
-            act.setEnabled(rule is not None)
-        self.toggle_action.setText(
-            self.tr("Enable") if rule is not None and not rule.enabled else self.tr("Disable")
+        self._update_record_actions(
+            self.selected_rule(),
+            (self.edit_action, self.delete_action, self.toggle_action),
+            enable=self.tr("Enable"),
+            disable=self.tr("Disable"),
         )
         self._update_summary()
         self._show_detail()
@@ -621,8 +492,3 @@ class AlertRulesView(QWidget):
         self.delete_action.setText(self.tr("Delete"))
         self.toggle_action.setToolTip(self.tr("Switch the selected rule on or off"))
         self._update_actions()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)

@@ -11,8 +11,6 @@ from collections.abc import Iterable
 from enum import IntEnum
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QByteArray,
     QEvent,
     QItemSelection,
     QModelIndex,
@@ -35,7 +33,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QSplitter,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -56,6 +53,7 @@ from monitor_app.ui.automation_labels import (
     short_time,
 )
 from monitor_app.ui.icons import dot_icon
+from monitor_app.ui.record_page import ListTableModel, make_action, make_table, restore_states, select_row
 
 # Raw value for sorting (numbers sort as numbers).
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -106,26 +104,20 @@ def waits(job: Job, now: float) -> bool:
     return job.state is JobState.QUEUED and job.run_after > now
 
 
-class JobsModel(QAbstractTableModel):
+class JobsModel(ListTableModel):
     """Jobs, newest (highest id) first, bounded to the unfinished ones plus ``max_finished`` finished ones."""
+
+    columns = JobColumn
 
     def __init__(self, *, max_finished: int = FINISHED_KEPT_IN_MEMORY, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._jobs: list[Job] = []
+        self._records: list[Job] = []
         self._row_of: dict[int, int] = {}
         self._max_finished = max_finished
 
     # ------------------------------------------------------------------ Qt model API
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._jobs)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(JobColumn)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
+    def _titles(self) -> dict[JobColumn, str]:
         return {
             JobColumn.ID: self.tr("#"),
             JobColumn.TITLE: self.tr("Job"),
@@ -136,12 +128,12 @@ class JobsModel(QAbstractTableModel):
             JobColumn.LAST_ERROR: self.tr("Last error"),
             JobColumn.CREATED: self.tr("Created"),
             JobColumn.FINISHED: self.tr("Finished"),
-        }[JobColumn(section)]
+        }
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        job = self._jobs[index.row()]
+        job = self._records[index.row()]
         column = JobColumn(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             return self.cell_text(job, column)
@@ -217,13 +209,13 @@ class JobsModel(QAbstractTableModel):
 
     def job(self, job_id: int) -> Job | None:
         row = self._row_of.get(job_id)
-        return None if row is None else self._jobs[row]
+        return None if row is None else self._records[row]
 
     def row_of(self, job_id: int) -> int | None:
         return self._row_of.get(job_id)
 
     def jobs(self) -> tuple[Job, ...]:
-        return tuple(self._jobs)
+        return tuple(self._records)
 
     # ------------------------------------------------------------------ changes
 
@@ -231,13 +223,13 @@ class JobsModel(QAbstractTableModel):
         """Show a job's new state: repaint its row, or insert it where its id belongs."""
         row = self._row_of.get(job.id)
         if row is not None:
-            if self._jobs[row] != job:
-                self._jobs[row] = job
+            if self._records[row] != job:
+                self._records[row] = job
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(JobColumn) - 1))
         else:
-            row = next((r for r, other in enumerate(self._jobs) if other.id < job.id), len(self._jobs))
+            row = next((r for r, other in enumerate(self._records) if other.id < job.id), len(self._records))
             self.beginInsertRows(QModelIndex(), row, row)
-            self._jobs.insert(row, job)
+            self._records.insert(row, job)
             self._reindex()
             self.endInsertRows()
         if job.finished:
@@ -249,12 +241,12 @@ class JobsModel(QAbstractTableModel):
         latest: dict[int, Job] = {}
         for job in jobs:
             latest[job.id] = job
-        newest = self._jobs[0].id if self._jobs else 0
+        newest = self._records[0].id if self._records else 0
         fresh = sorted((j for j in latest.values() if j.id not in self._row_of and j.id > newest),
                        key=lambda j: j.id, reverse=True)
         if fresh:
             self.beginInsertRows(QModelIndex(), 0, len(fresh) - 1)
-            self._jobs[0:0] = fresh
+            self._records[0:0] = fresh
             self._reindex()
             self.endInsertRows()
         fresh_ids = {job.id for job in fresh}
@@ -270,11 +262,11 @@ class JobsModel(QAbstractTableModel):
         The first fill is one reset (nothing is selected yet); later ones update row by row.
         """
         ordered = sorted(jobs, key=lambda j: j.id, reverse=True)
-        if not self._jobs:
+        if not self._records:
             finished = [job for job in ordered if job.finished][self._max_finished :]
             dropped = {job.id for job in finished}
             self.beginResetModel()
-            self._jobs = [job for job in ordered if job.id not in dropped]
+            self._records = [job for job in ordered if job.id not in dropped]
             self._reindex()
             self.endResetModel()
             return
@@ -282,7 +274,7 @@ class JobsModel(QAbstractTableModel):
 
     def repaint_countdowns(self, now: float) -> None:
         """Repaint the "next run" cells of jobs that wait (one ``dataChanged`` over their span)."""
-        rows = [row for row, job in enumerate(self._jobs) if job.state is JobState.QUEUED]
+        rows = [row for row, job in enumerate(self._records) if job.state is JobState.QUEUED]
         if rows:
             self.dataChanged.emit(
                 self.index(min(rows), JobColumn.NEXT_RUN),
@@ -291,30 +283,23 @@ class JobsModel(QAbstractTableModel):
             )
 
     def any_waiting(self, now: float) -> bool:
-        return any(waits(job, now) for job in self._jobs)
+        return any(waits(job, now) for job in self._records)
 
     def _trim(self) -> None:
         """Drop the oldest finished rows beyond the bound (the engine forgets them the same way)."""
-        finished = [row for row, job in enumerate(self._jobs) if job.finished]
+        finished = [row for row, job in enumerate(self._records) if job.finished]
         extra = len(finished) - self._max_finished
         if extra <= 0:
             return
-        oldest = sorted(finished, key=lambda r: self._jobs[r].id)[:extra]
+        oldest = sorted(finished, key=lambda r: self._records[r].id)[:extra]
         for row in sorted(oldest, reverse=True):
             self.beginRemoveRows(QModelIndex(), row, row)
-            del self._jobs[row]
+            del self._records[row]
             self.endRemoveRows()
         self._reindex()
 
     def _reindex(self) -> None:
-        self._row_of = {job.id: row for row, job in enumerate(self._jobs)}
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(JobColumn) - 1)
-            if self._jobs:
-                self.dataChanged.emit(self.index(0, 0), self.index(len(self._jobs) - 1, len(JobColumn) - 1))
-        return super().event(event)
+        self._row_of = {job.id: row for row, job in enumerate(self._records)}
 
 
 class JobsFilterModel(QSortFilterProxyModel):
@@ -383,12 +368,8 @@ class JobsView(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.set_text)
 
-        self.retry_action = QAction(self)
-        self.retry_action.setObjectName("retryJob")
-        self.retry_action.triggered.connect(self.retry_selected)
-        self.cancel_action = QAction(self)
-        self.cancel_action.setObjectName("cancelJob")
-        self.cancel_action.triggered.connect(self.cancel_selected)
+        self.retry_action = make_action(self, "retryJob", self.retry_selected)
+        self.cancel_action = make_action(self, "cancelJob", self.cancel_selected)
         self.copy_error_action = QAction(self)
         self.copy_error_action.triggered.connect(self._on_copy_error)
         self.retry_button = QToolButton()
@@ -396,20 +377,15 @@ class JobsView(QWidget):
         self.cancel_button = QToolButton()
         self.cancel_button.setDefaultAction(self.cancel_action)
 
-        self.table = QTableView()
-        self.table.setObjectName("jobsTable")
-        self.table.setModel(self.proxy)
+        self.table = make_table(
+            "jobsTable",
+            self.proxy,
+            self.fontMetrics().height() + 8,
+            selection=QAbstractItemView.SelectionMode.ExtendedSelection,
+            on_context_menu=self._on_context_menu,
+        )
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(JobColumn.ID, Qt.SortOrder.DescendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.customContextMenuRequested.connect(self._on_context_menu)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.table.setWordWrap(False)
-        self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(JobColumn.TITLE, QHeaderView.ResizeMode.Stretch)
@@ -482,15 +458,7 @@ class JobsView(QWidget):
         return [self.proxy.job_at(row) for row in rows]
 
     def select_job(self, job_id: int) -> bool:
-        row = self.model.row_of(job_id)
-        if row is None:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        if not index.isValid():
-            return False
-        self.table.selectRow(index.row())
-        self.table.scrollTo(index)
-        return True
+        return select_row(self.table, self.model, self.model.row_of(job_id))
 
     def set_state_filter(self, choice: StateFilter) -> None:
         self.state_filter.setCurrentIndex(self.state_filter.findData(int(choice)))
@@ -517,13 +485,13 @@ class JobsView(QWidget):
     # ------------------------------------------------------------------ state persisted in QSettings
 
     def restore_state(self, settings: QSettings) -> None:
-        for key, restore in (
-            ("automation/jobs/splitter", self.splitter.restoreState),
-            ("automation/jobs/columns", self.table.horizontalHeader().restoreState),
-        ):
-            value = settings.value(key)
-            if isinstance(value, QByteArray):
-                restore(value)
+        restore_states(
+            settings,
+            (
+                ("automation/jobs/splitter", self.splitter.restoreState),
+                ("automation/jobs/columns", self.table.horizontalHeader().restoreState),
+            ),
+        )
         choice = settings.value("automation/jobs/filter")
         try:
             self.set_state_filter(StateFilter(int(choice)))  # type: ignore[arg-type]

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -38,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from monitor_app.core.errors import MonitorError, ValidationError
+from monitor_app.core.errors import ValidationError
 from monitor_app.core.model import ProgramSpec
 from monitor_app.core.schedules import (
     DEFAULT_DEFER_MAX_MIN,
@@ -52,6 +51,7 @@ from monitor_app.core.schedules import (
     schedule_from_dict,
 )
 from monitor_app.schedules import next_fire
+from monitor_app.ui.form_errors import ERROR_STYLE, FormDialog
 from monitor_app.ui.schedule_labels import (
     ALL_DAYS,
     WEEKEND,
@@ -63,7 +63,6 @@ from monitor_app.ui.schedule_labels import (
     weekday_name,
 )
 
-ERROR_STYLE = "color: #c9362c;"
 HINT_STYLE = "color: palette(mid);"
 DIALOG_WIDTH = 640
 #: Fire times listed in the preview.
@@ -117,7 +116,7 @@ def system_zone_name() -> str:
     return bytes(QTimeZone.systemTimeZoneId().data()).decode(errors="replace")
 
 
-class ScheduleDialog(QDialog):
+class ScheduleDialog(FormDialog):
     """The add/edit form for one schedule.
 
     Args:
@@ -130,6 +129,8 @@ class ScheduleDialog(QDialog):
     Attributes:
         result_schedule: The stored schedule once accepted.
     """
+
+    dialog_width = DIALOG_WIDTH
 
     def __init__(
         self,
@@ -146,8 +147,6 @@ class ScheduleDialog(QDialog):
         self._original = schedule
         self._programs = tuple(programs)
         self.result_schedule: Schedule | None = None
-        self._errors: dict[str, QLabel] = {}
-        self._labels: dict[str, QLabel] = {}
         self._build()
         self._retranslate()
         if schedule is not None:
@@ -169,11 +168,6 @@ class ScheduleDialog(QDialog):
         self.enabled = QCheckBox()
         self.enabled.setObjectName("scheduleEnabled")
         self.enabled.setChecked(True)
-        self.form_error = QLabel()
-        self.form_error.setObjectName("formError")
-        self.form_error.setStyleSheet(ERROR_STYLE)
-        self.form_error.setWordWrap(True)
-        self.form_error.hide()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -446,30 +440,6 @@ class ScheduleDialog(QDialog):
             layout.addWidget(widget)
         return box
 
-    def _label(self, field: str) -> QLabel:
-        label = QLabel()
-        self._labels[field] = label
-        return label
-
-    def _with_error(self, field: str, widget: QWidget) -> QWidget:
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(widget)
-        layout.addWidget(self._error_label(field))
-        return box
-
-    def _error_label(self, field: str) -> QLabel:
-        """A red message line for ``field``, hidden while there is nothing to say."""
-        error = QLabel()
-        error.setObjectName(f"error_{field}")
-        error.setStyleSheet(ERROR_STYLE)
-        error.setWordWrap(True)
-        error.hide()
-        self._errors[field] = error
-        return error
-
     def _retranslate(self) -> None:
         self.setWindowTitle(self.tr("Add schedule") if self._original is None else self.tr("Edit schedule"))
         self.what_group.setTitle(self.tr("What"))
@@ -696,46 +666,17 @@ class ScheduleDialog(QDialog):
         if problems:
             self.show_errors(problems)
             return
-        try:
-            self.result_schedule = self._submit(body)
-        except ValidationError as exc:
-            self.show_errors(exc.by_field())
+        stored = self._submit_form(lambda: body)
+        if stored is None:
             return
-        except MonitorError as exc:
-            self.form_error.setText(exc.message)
-            self.form_error.show()
-            return
+        self.result_schedule = stored
         self.accept()
 
     def show_errors(self, by_field: Mapping[str, str]) -> None:
         """Show each message under its field (unknown fields at the bottom); clear the others."""
-        for field, label in self._errors.items():
-            message = by_field.get(field, "")
-            label.setText(message)
-            label.setVisible(bool(message))
-        leftovers = [
-            f"{field}: {message}" for field, message in by_field.items() if field not in self._errors
-        ]
-        self.form_error.setText("\n".join(leftovers))
-        self.form_error.setVisible(bool(leftovers))
+        self._set_errors(by_field)
         self._update_preview()
         self._fit_height()
-
-    def error_text(self, field: str) -> str:
-        label = self._errors[field]
-        return label.text() if label.isVisibleTo(self) else ""
-
-    def _fit_height(self, *, shrink: bool = False) -> None:
-        """Grow to show wrapped hints and messages in full (Qt does not grow a shown dialog by itself); with
-        ``shrink``, also give back the room a taller page left behind."""
-        layout = self.layout()
-        layout.activate()
-        width = max(self.width(), DIALOG_WIDTH)
-        needed = (
-            layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.sizeHint().height()
-        )
-        if needed > self.height() or (shrink and needed < self.height()):
-            self.resize(width, needed)
 
     @Slot()
     def _on_kind_changed(self) -> None:

@@ -8,14 +8,12 @@ one-second timer re-reads the planned times and repaints the countdowns; nothing
 """
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QByteArray,
-    QEvent,
     QItemSelection,
     QModelIndex,
     QObject,
@@ -27,28 +25,23 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QBrush, QColor
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QMenu,
-    QMessageBox,
-    QTableView,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QComboBox, QHeaderView, QLabel, QVBoxLayout, QWidget
 
-from monitor_app.core.errors import MonitorError
 from monitor_app.core.model import ProgramSpec
 from monitor_app.core.schedules import Schedule, ScheduleAction, WhenPlayersOnline
 from monitor_app.engine.automation import Automation
 from monitor_app.engine.facade import EngineFacade
 from monitor_app.schedules import next_fire
 from monitor_app.ui.automation_labels import column_width, full_time
+from monitor_app.ui.record_page import (
+    RECORD_ID_ROLE,
+    RecordPage,
+    RecordTableModel,
+    make_action,
+    make_table,
+    tool_bar,
+)
 from monitor_app.ui.schedule_dialog import ScheduleDialog
 from monitor_app.ui.schedule_labels import (
     action_label,
@@ -63,7 +56,7 @@ from monitor_app.ui.schedule_labels import (
 )
 
 # The schedule id of a row, in any column.
-SCHEDULE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+SCHEDULE_ID_ROLE = RECORD_ID_ROLE
 # Raw value for sorting (times sort as times).
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 # How often the planned times are re-read and the countdowns repainted (only while the page is visible).
@@ -103,33 +96,25 @@ def expected_next_run(schedule: Schedule, planned: float | None, now: float) -> 
         return NextRun(problem=str(exc))
 
 
-class SchedulesModel(QAbstractTableModel):
+class SchedulesModel(RecordTableModel):
     """Schedules by id, with their program's name and their next run.
 
     Signals:
         enabled_change_requested(int, bool): the user ticked or unticked a schedule's Enabled box.
     """
 
-    enabled_change_requested = Signal(int, bool)
+    columns = ScheduleColumn
+    enabled_column = ScheduleColumn.ENABLED
 
     def __init__(self, *, clock: Callable[[], float] = time.time, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._clock = clock
-        self._schedules: list[Schedule] = []
         self._next: dict[int, NextRun] = {}
         self._programs: dict[int, str] = {}
 
     # ------------------------------------------------------------------ Qt model API
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._schedules)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(ScheduleColumn)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
+    def _titles(self) -> dict[ScheduleColumn, str]:
         return {
             ScheduleColumn.PROGRAM: self.tr("Program"),
             ScheduleColumn.NAME: self.tr("Name"),
@@ -139,18 +124,12 @@ class SchedulesModel(QAbstractTableModel):
             ScheduleColumn.PLAYERS: self.tr("Players online"),
             ScheduleColumn.ENABLED: self.tr("Enabled"),
             ScheduleColumn.NEXT_RUN: self.tr("Next run"),
-        }[ScheduleColumn(section)]
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        flags = super().flags(index)
-        if index.isValid() and index.column() == ScheduleColumn.ENABLED:
-            flags |= Qt.ItemFlag.ItemIsUserCheckable
-        return flags
+        }
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        schedule = self._schedules[index.row()]
+        schedule = self._records[index.row()]
         column = ScheduleColumn(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             return self.cell_text(schedule, column)
@@ -168,20 +147,6 @@ class SchedulesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(schedule, column)
         return None
-
-    def setData(
-        self, index: QModelIndex | QPersistentModelIndex, value: object, role: int = Qt.ItemDataRole.EditRole
-    ) -> bool:
-        if (
-            not index.isValid()
-            or index.column() != ScheduleColumn.ENABLED
-            or role != Qt.ItemDataRole.CheckStateRole
-        ):
-            return False
-        checked = Qt.CheckState(value) == Qt.CheckState.Checked  # type: ignore[call-overload]
-        # The engine decides; its schedules_changed signal brings the new state back into this model.
-        self.enabled_change_requested.emit(self._schedules[index.row()].id, checked)
-        return True
 
     def cell_text(self, schedule: Schedule, column: ScheduleColumn) -> str:
         if column == ScheduleColumn.PROGRAM:
@@ -235,14 +200,8 @@ class SchedulesModel(QAbstractTableModel):
 
     # ------------------------------------------------------------------ lookups
 
-    def schedule(self, schedule_id: int) -> Schedule | None:
-        return next((s for s in self._schedules if s.id == schedule_id), None)
-
-    def row_of(self, schedule_id: int) -> int | None:
-        return next((row for row, s in enumerate(self._schedules) if s.id == schedule_id), None)
-
-    def schedules(self) -> tuple[Schedule, ...]:
-        return tuple(self._schedules)
+    schedule = RecordTableModel.record
+    schedules = RecordTableModel.records
 
     def next_run(self, schedule_id: int) -> NextRun:
         return self._next.get(schedule_id, NextRun())
@@ -252,39 +211,24 @@ class SchedulesModel(QAbstractTableModel):
 
     # ------------------------------------------------------------------ changes
 
-    def set_schedules(self, schedules: Sequence[Schedule]) -> None:
-        """Diff the engine's schedules (sorted by id) into the rows: remove, repaint, insert; never reset."""
-        wanted = sorted(schedules, key=lambda s: s.id)
-        keep = {s.id for s in wanted}
-        for row in reversed(range(len(self._schedules))):
-            if self._schedules[row].id not in keep:
-                self.beginRemoveRows(QModelIndex(), row, row)
-                gone = self._schedules.pop(row)
-                self._next.pop(gone.id, None)
-                self.endRemoveRows()
-        for row, schedule in enumerate(wanted):
-            if row < len(self._schedules) and self._schedules[row].id == schedule.id:
-                if self._schedules[row] != schedule:
-                    self._schedules[row] = schedule
-                    self.dataChanged.emit(self.index(row, 0), self.index(row, len(ScheduleColumn) - 1))
-            else:
-                self.beginInsertRows(QModelIndex(), row, row)
-                self._schedules.insert(row, schedule)
-                self.endInsertRows()
+    set_schedules = RecordTableModel.set_records
+
+    def _forget(self, record_id: int) -> None:
+        self._next.pop(record_id, None)
 
     def set_program_names(self, names: Mapping[int, str]) -> None:
         if dict(names) == self._programs:
             return
         self._programs = dict(names)
-        if self._schedules:
-            last = len(self._schedules) - 1
+        if self._records:
+            last = len(self._records) - 1
             self.dataChanged.emit(
                 self.index(0, ScheduleColumn.PROGRAM), self.index(last, ScheduleColumn.PROGRAM)
             )
 
     def set_next_runs(self, planned: Mapping[int, NextRun]) -> None:
         """New next runs; rows whose time changed are repainted (and re-sorted by a proxy)."""
-        for row, schedule in enumerate(self._schedules):
+        for row, schedule in enumerate(self._records):
             upcoming = planned.get(schedule.id, NextRun())
             if self._next.get(schedule.id) != upcoming:
                 self._next[schedule.id] = upcoming
@@ -293,21 +237,12 @@ class SchedulesModel(QAbstractTableModel):
 
     def repaint_countdowns(self) -> None:
         """Repaint the "next run" cells (one ``dataChanged`` over the column, display text only)."""
-        if self._schedules:
+        if self._records:
             self.dataChanged.emit(
                 self.index(0, ScheduleColumn.NEXT_RUN),
-                self.index(len(self._schedules) - 1, ScheduleColumn.NEXT_RUN),
+                self.index(len(self._records) - 1, ScheduleColumn.NEXT_RUN),
                 [Qt.ItemDataRole.DisplayRole],
             )
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(ScheduleColumn) - 1)
-            if self._schedules:
-                self.dataChanged.emit(
-                    self.index(0, 0), self.index(len(self._schedules) - 1, len(ScheduleColumn) - 1)
-                )
-        return super().event(event)
 
 
 class SchedulesFilterModel(QSortFilterProxyModel):
@@ -338,7 +273,7 @@ class SchedulesFilterModel(QSortFilterProxyModel):
         return schedule is not None and schedule.program_id == self._program_id
 
 
-class SchedulesView(QWidget):
+class SchedulesView(RecordPage):
     """Schedules with Add / Edit / Delete / Enable and a filter by program.
 
     Args:
@@ -350,6 +285,7 @@ class SchedulesView(QWidget):
     """
 
     status_message = Signal(str)
+    result_attribute = "result_schedule"
 
     def __init__(self, engine: EngineFacade, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -369,21 +305,15 @@ class SchedulesView(QWidget):
         self.program_filter.addItem("", None)
         self.program_filter.currentIndexChanged.connect(self._on_program_filter)
 
-        self.table = QTableView()
-        self.table.setObjectName("schedulesTable")
-        self.table.setModel(self.proxy)
+        self.table = make_table(
+            "schedulesTable",
+            self.proxy,
+            self.fontMetrics().height() + 8,
+            on_context_menu=self._on_context_menu,
+        )
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(ScheduleColumn.NEXT_RUN, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.customContextMenuRequested.connect(self._on_context_menu)
         self.table.doubleClicked.connect(self._on_double_clicked)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.table.setWordWrap(False)
-        self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(ScheduleColumn.NAME, QHeaderView.ResizeMode.Stretch)
@@ -394,11 +324,7 @@ class SchedulesView(QWidget):
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: palette(mid);")
 
-        bar = QHBoxLayout()
-        for act in (self.add_action, self.edit_action, self.delete_action, self.toggle_action):
-            button = QToolButton()
-            button.setDefaultAction(act)
-            bar.addWidget(button)
+        bar = tool_bar(self.add_action, self.edit_action, self.delete_action, self.toggle_action)
         bar.addStretch(1)
         self.filter_label = QLabel()
         bar.addWidget(self.filter_label)
@@ -440,37 +366,18 @@ class SchedulesView(QWidget):
             header.resizeSection(column, column_width(metrics, title, *samples))
 
     def _make_actions(self) -> None:
-        def action(name: str, slot) -> QAction:  # type: ignore[no-untyped-def]
-            act = QAction(self)
-            act.setObjectName(name)
-            act.triggered.connect(slot)
-            return act
-
-        self.add_action = action("addSchedule", self.add_schedule)
-        self.edit_action = action("editSchedule", self.edit_selected)
-        self.delete_action = action("deleteSchedule", self.delete_selected)
-        self.toggle_action = action("toggleSchedule", self.toggle_selected)
+        self.add_action = make_action(self, "addSchedule", self.add_schedule)
+        self.edit_action = make_action(self, "editSchedule", self.edit_selected)
+        self.delete_action = make_action(self, "deleteSchedule", self.delete_selected)
+        self.toggle_action = make_action(self, "toggleSchedule", self.toggle_selected)
 
     # ------------------------------------------------------------------ selection
 
-    def selected_id(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows()
-        return rows[0].data(SCHEDULE_ID_ROLE) if rows else None
-
     def selected_schedule(self) -> Schedule | None:
-        schedule_id = self.selected_id()
-        return None if schedule_id is None else self.model.schedule(schedule_id)
+        return self._selected_record()
 
     def select_schedule(self, schedule_id: int) -> bool:
-        row = self.model.row_of(schedule_id)
-        if row is None:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        if not index.isValid():
-            return False
-        self.table.selectRow(index.row())
-        self.table.scrollTo(index)
-        return True
+        return self._select_record(schedule_id)
 
     def set_program_filter(self, program_id: int | None) -> None:
         index = self.program_filter.findData(program_id)
@@ -505,62 +412,28 @@ class SchedulesView(QWidget):
 
         self._open_dialog(ScheduleDialog(submit, self._engine.programs(), schedule, parent=self))  # type: ignore[attr-defined]
 
-    def _open_dialog(self, dialog: ScheduleDialog) -> None:
-        """Window-modal, without a nested event loop; the result is taken when it closes."""
-        if self.dialog is not None:
-            dialog.deleteLater()
-            self.dialog.raise_()
-            return
-        self.dialog = dialog
-        dialog.finished.connect(lambda _result: self._on_dialog_finished(dialog))
-        dialog.open()
-
-    def _on_dialog_finished(self, dialog: ScheduleDialog) -> None:
-        self.dialog = None
-        stored = dialog.result_schedule
-        if stored is not None and not self.select_schedule(stored.id):
+    def _reveal(self, record_id: int) -> None:
+        if not self.select_schedule(record_id):
             self.set_program_filter(None)  # added for a program the filter hides
-            self.select_schedule(stored.id)
-        dialog.deleteLater()
+            self.select_schedule(record_id)
 
     @Slot()
     def delete_selected(self) -> None:
         schedule = self.selected_schedule()
         if schedule is None:
             return
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(self.tr("Delete schedule"))
-        box.setText(
+        if self._confirm_delete(
+            self.tr("Delete schedule"),
             self.tr("Delete the schedule “%1” of %2?")
             .replace("%1", self.model.cell_text(schedule, ScheduleColumn.NAME))
-            .replace("%2", self.model.program_name(schedule.program_id))
-        )
-        box.setInformativeText(
-            self.tr("It will not run again. What it did stays in the event log and the job list.")
-        )
-        delete = box.addButton(self.tr("Delete"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        if box.clickedButton() is not delete:
-            return
-        try:
-            self._automation.remove_schedule(schedule.id)
-        except MonitorError as exc:
-            self.status_message.emit(exc.message)
-
-    @Slot()
-    def toggle_selected(self) -> None:
-        schedule = self.selected_schedule()
-        if schedule is not None:
-            self._set_enabled(schedule.id, not schedule.enabled)
+            .replace("%2", self.model.program_name(schedule.program_id)),
+            self.tr("It will not run again. What it did stays in the event log and the job list."),
+            self.tr("Delete"),
+        ):
+            self._run(self._automation.remove_schedule, schedule.id)
 
     def _set_enabled(self, schedule_id: int, enabled: bool) -> None:
-        try:
-            self._automation.update_schedule(schedule_id, {"enabled": enabled})
-        except MonitorError as exc:
-            self.status_message.emit(exc.message)
+        self._run(self._automation.update_schedule, schedule_id, {"enabled": enabled})
 
     def refresh_next_runs(self) -> None:
         """Re-read the planner's next runs (memory only) and fill the gaps with the arithmetic's."""
@@ -622,18 +495,9 @@ class SchedulesView(QWidget):
         self._update_actions()
         self._update_hint()
 
-    @Slot(int, bool)
-    def _on_enabled_change_requested(self, schedule_id: int, enabled: bool) -> None:
-        self._set_enabled(schedule_id, enabled)
-
     @Slot(QItemSelection, QItemSelection)
     def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._update_actions()
-
-    @Slot(QModelIndex)
-    def _on_double_clicked(self, index: QModelIndex) -> None:
-        if index.column() != ScheduleColumn.ENABLED:
-            self.edit_selected()
 
     @Slot()
     def _on_countdown(self) -> None:
@@ -647,20 +511,16 @@ class SchedulesView(QWidget):
             self._countdown.stop()
 
     def _on_context_menu(self, position) -> None:  # type: ignore[no-untyped-def]
-        menu = QMenu(self)
-        menu.addActions([self.edit_action, self.toggle_action])
-        menu.addSeparator()
-        menu.addAction(self.delete_action)
-        menu.addSeparator()
-        menu.addAction(self.add_action)
-        menu.exec(self.table.viewport().mapToGlobal(position))
+        self._popup_menu(
+            position, [self.edit_action, self.toggle_action], [self.delete_action], [self.add_action]
+        )
 
     def _update_actions(self) -> None:
-        schedule = self.selected_schedule()
-        for act in (self.edit_action, self.delete_action, self.toggle_action):
-            act.setEnabled(schedule is not None)
-        self.toggle_action.setText(
-            self.tr("Enable") if schedule is not None and not schedule.enabled else self.tr("Disable")
+        self._update_record_actions(
+            self.selected_schedule(),
+            (self.edit_action, self.delete_action, self.toggle_action),
+            enable=self.tr("Enable"),
+            disable=self.tr("Disable"),
         )
 
     def _update_hint(self) -> None:
@@ -689,11 +549,6 @@ class SchedulesView(QWidget):
         self.program_filter.setItemText(0, self.tr("All programs"))
         self._update_actions()
         self._update_hint()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().showEvent(event)

@@ -9,13 +9,12 @@ checkbox removes it.
 """
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
@@ -27,18 +26,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from monitor_app.core.errors import MonitorError, ValidationError
 from monitor_app.core.notifications import MAX_COOLDOWN_S, NOTIFICATION_EVENTS, WebhookEndpoint, WebhookFormat
 from monitor_app.ui.automation_labels import event_hint, event_label
+from monitor_app.ui.form_errors import FormDialog
 
-ERROR_STYLE = "color: #c9362c;"
 HINT_STYLE = "color: palette(mid);"
 DEFAULT_COOLDOWN_S = 300
 DIALOG_WIDTH = 620
 _SEPARATORS = re.compile(r"[\s,;]+")
 
 
-class WebhookDialog(QDialog):
+class WebhookDialog(FormDialog):
     """The add/edit form for one endpoint.
 
     Args:
@@ -49,6 +47,8 @@ class WebhookDialog(QDialog):
     Attributes:
         result_endpoint: The stored endpoint once accepted.
     """
+
+    dialog_width = DIALOG_WIDTH
 
     def __init__(
         self,
@@ -62,8 +62,6 @@ class WebhookDialog(QDialog):
         self._original = endpoint
         self._has_secret = bool(endpoint is not None and endpoint.secret)
         self.result_endpoint: WebhookEndpoint | None = None
-        self._errors: dict[str, QLabel] = {}
-        self._labels: dict[str, QLabel] = {}
         self._build()
         self._retranslate()
         if endpoint is not None:
@@ -136,11 +134,6 @@ class WebhookDialog(QDialog):
         self.cooldown.setValue(DEFAULT_COOLDOWN_S)
         self.enabled = QCheckBox()
         self.enabled.setChecked(True)
-        self.form_error = QLabel()
-        self.form_error.setObjectName("formError")
-        self.form_error.setStyleSheet(ERROR_STYLE)
-        self.form_error.setWordWrap(True)
-        self.form_error.hide()
 
         self.target = QGroupBox()
         target = QFormLayout(self.target)
@@ -177,26 +170,6 @@ class WebhookDialog(QDialog):
         layout.addWidget(self.behaviour)
         layout.addWidget(self.form_error)
         layout.addWidget(self.buttons)
-
-    def _label(self, field: str) -> QLabel:
-        label = QLabel()
-        self._labels[field] = label
-        return label
-
-    def _with_error(self, field: str, widget: QWidget) -> QWidget:
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(widget)
-        error = QLabel()
-        error.setObjectName(f"error_{field}")
-        error.setStyleSheet(ERROR_STYLE)
-        error.setWordWrap(True)
-        error.hide()
-        layout.addWidget(error)
-        self._errors[field] = error
-        return box
 
     def _retranslate(self) -> None:
         self.setWindowTitle(self.tr("Add webhook") if self._original is None else self.tr("Edit webhook"))
@@ -296,44 +269,11 @@ class WebhookDialog(QDialog):
         if not self.all_events.isChecked() and not self.selected_events():
             self.show_errors({"events": self.tr("tick at least one event, or choose all events")})
             return
-        try:
-            self.result_endpoint = self._submit(self.body())
-        except ValidationError as exc:
-            self.show_errors(exc.by_field())
+        stored = self._submit_form(self.body)
+        if stored is None:
             return
-        except MonitorError as exc:
-            self.form_error.setText(exc.message)
-            self.form_error.show()
-            return
+        self.result_endpoint = stored
         self.accept()
-
-    def show_errors(self, by_field: Mapping[str, str]) -> None:
-        """Show each message under its field (unknown fields at the bottom); clear the others."""
-        for field, label in self._errors.items():
-            message = by_field.get(field, "")
-            label.setText(message)
-            label.setVisible(bool(message))
-        leftovers = [
-            f"{field}: {message}" for field, message in by_field.items() if field not in self._errors
-        ]
-        self.form_error.setText("\n".join(leftovers))
-        self.form_error.setVisible(bool(leftovers))
-        self._fit_height()
-
-    def _fit_height(self) -> None:
-        """Grow to show wrapped hints and messages in full (Qt does not grow a shown dialog by itself)."""
-        layout = self.layout()
-        layout.activate()
-        width = max(self.width(), DIALOG_WIDTH)
-        needed = (
-            layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.sizeHint().height()
-        )
-        if needed > self.height():
-            self.resize(width, needed)
-
-    def error_text(self, field: str) -> str:
-        label = self._errors[field]
-        return label.text() if label.isVisibleTo(self) else ""
 
     @Slot()
     def _on_format_changed(self) -> None:

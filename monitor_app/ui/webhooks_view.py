@@ -12,10 +12,7 @@ from collections.abc import Mapping, Sequence
 from enum import IntEnum
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QByteArray,
     QCoreApplication,
-    QEvent,
     QItemSelection,
     QModelIndex,
     QObject,
@@ -25,17 +22,14 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QBrush, QColor
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
-    QMenu,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -56,13 +50,23 @@ from monitor_app.ui.automation_labels import (
 )
 from monitor_app.ui.background import BackgroundTasks
 from monitor_app.ui.icons import dot_icon
+from monitor_app.ui.record_page import (
+    RECORD_ID_ROLE,
+    ListTableModel,
+    RecordPage,
+    RecordTableModel,
+    make_action,
+    make_table,
+    restore_states,
+    tool_bar,
+)
 from monitor_app.ui.webhook_dialog import WebhookDialog
 from monitor_app.webhooks.delivery import redact_url
 
 # Rows of the delivery log read per selection (newest first), and kept while live attempts come in.
 DELIVERY_ROWS = 200
 # The endpoint id of a row, in any column.
-ENDPOINT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+ENDPOINT_ID_ROLE = RECORD_ID_ROLE
 
 
 class WebhookColumn(IntEnum):
@@ -96,31 +100,23 @@ def format_label(fmt: WebhookFormat) -> str:
     }[fmt]
 
 
-class WebhooksModel(QAbstractTableModel):
+class WebhooksModel(RecordTableModel):
     """Endpoints by id, with the last delivery attempt of each.
 
     Signals:
         enabled_change_requested(int, bool): the user ticked or unticked an endpoint's Enabled box.
     """
 
-    enabled_change_requested = Signal(int, bool)
+    columns = WebhookColumn
+    enabled_column = WebhookColumn.ENABLED
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._endpoints: list[WebhookEndpoint] = []
         self._last: dict[int, DeliveryRecord] = {}
 
     # ------------------------------------------------------------------ Qt model API
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._endpoints)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(WebhookColumn)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
+    def _titles(self) -> dict[WebhookColumn, str]:
         return {
             WebhookColumn.NAME: self.tr("Name"),
             WebhookColumn.URL: self.tr("Address"),
@@ -128,18 +124,12 @@ class WebhooksModel(QAbstractTableModel):
             WebhookColumn.EVENTS: self.tr("Events"),
             WebhookColumn.ENABLED: self.tr("Enabled"),
             WebhookColumn.LAST_DELIVERY: self.tr("Last delivery"),
-        }[WebhookColumn(section)]
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        flags = super().flags(index)
-        if index.isValid() and index.column() == WebhookColumn.ENABLED:
-            flags |= Qt.ItemFlag.ItemIsUserCheckable
-        return flags
+        }
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        endpoint = self._endpoints[index.row()]
+        endpoint = self._records[index.row()]
         column = WebhookColumn(index.column())
         last = self._last.get(endpoint.id)
         if role == ENDPOINT_ID_ROLE:
@@ -174,20 +164,6 @@ class WebhooksModel(QAbstractTableModel):
                 return self.tr("The rest of the address is hidden: it contains the webhook's access token.")
         return None
 
-    def setData(
-        self, index: QModelIndex | QPersistentModelIndex, value: object, role: int = Qt.ItemDataRole.EditRole
-    ) -> bool:
-        if (
-            not index.isValid()
-            or index.column() != WebhookColumn.ENABLED
-            or role != Qt.ItemDataRole.CheckStateRole
-        ):
-            return False
-        checked = Qt.CheckState(value) == Qt.CheckState.Checked  # type: ignore[call-overload]
-        # The engine decides; its webhooks_changed signal brings the new state back into this model.
-        self.enabled_change_requested.emit(self._endpoints[index.row()].id, checked)
-        return True
-
     def cell_text(self, endpoint: WebhookEndpoint, column: WebhookColumn) -> str:
         if column == WebhookColumn.NAME:
             return endpoint.name or self.tr("(unnamed #%1)").replace("%1", str(endpoint.id))
@@ -207,37 +183,15 @@ class WebhooksModel(QAbstractTableModel):
 
     # ------------------------------------------------------------------ lookups and changes
 
-    def endpoint(self, endpoint_id: int) -> WebhookEndpoint | None:
-        return next((e for e in self._endpoints if e.id == endpoint_id), None)
-
-    def row_of(self, endpoint_id: int) -> int | None:
-        return next((row for row, e in enumerate(self._endpoints) if e.id == endpoint_id), None)
-
-    def endpoints(self) -> tuple[WebhookEndpoint, ...]:
-        return tuple(self._endpoints)
+    endpoint = RecordTableModel.record
+    endpoints = RecordTableModel.records
+    set_endpoints = RecordTableModel.set_records
 
     def last_delivery(self, endpoint_id: int) -> DeliveryRecord | None:
         return self._last.get(endpoint_id)
 
-    def set_endpoints(self, endpoints: Sequence[WebhookEndpoint]) -> None:
-        """Diff the engine's endpoints (sorted by id) into the rows: remove, repaint, insert; never reset."""
-        wanted = sorted(endpoints, key=lambda e: e.id)
-        keep = {e.id for e in wanted}
-        for row in reversed(range(len(self._endpoints))):
-            if self._endpoints[row].id not in keep:
-                self.beginRemoveRows(QModelIndex(), row, row)
-                gone = self._endpoints.pop(row)
-                self._last.pop(gone.id, None)
-                self.endRemoveRows()
-        for row, endpoint in enumerate(wanted):
-            if row < len(self._endpoints) and self._endpoints[row].id == endpoint.id:
-                if self._endpoints[row] != endpoint:
-                    self._endpoints[row] = endpoint
-                    self.dataChanged.emit(self.index(row, 0), self.index(row, len(WebhookColumn) - 1))
-            else:
-                self.beginInsertRows(QModelIndex(), row, row)
-                self._endpoints.insert(row, endpoint)
-                self.endInsertRows()
+    def _forget(self, record_id: int) -> None:
+        self._last.pop(record_id, None)
 
     def set_last_deliveries(self, records: Mapping[int, DeliveryRecord]) -> None:
         """Last attempts read from storage; a newer live one already shown wins."""
@@ -257,33 +211,18 @@ class WebhooksModel(QAbstractTableModel):
         index = self.index(row, WebhookColumn.LAST_DELIVERY)
         self.dataChanged.emit(index, index)
 
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(WebhookColumn) - 1)
-            if self._endpoints:
-                self.dataChanged.emit(
-                    self.index(0, 0), self.index(len(self._endpoints) - 1, len(WebhookColumn) - 1)
-                )
-        return super().event(event)
 
-
-class DeliveriesModel(QAbstractTableModel):
+class DeliveriesModel(ListTableModel):
     """One endpoint's delivery attempts, newest first, bounded to ``DELIVERY_ROWS``."""
+
+    columns = DeliveryColumn
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.endpoint_id: int | None = None
         self._records: list[DeliveryRecord] = []
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._records)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(DeliveryColumn)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
+    def _titles(self) -> dict[DeliveryColumn, str]:
         return {
             DeliveryColumn.TIME: self.tr("Time"),
             DeliveryColumn.EVENT: self.tr("Event"),
@@ -291,7 +230,7 @@ class DeliveriesModel(QAbstractTableModel):
             DeliveryColumn.LATENCY: self.tr("Latency"),
             DeliveryColumn.ATTEMPT: self.tr("Attempt"),
             DeliveryColumn.ERROR: self.tr("Error"),
-        }[DeliveryColumn(section)]
+        }
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -367,21 +306,12 @@ class DeliveriesModel(QAbstractTableModel):
             del self._records[DELIVERY_ROWS:]
             self.endRemoveRows()
 
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(DeliveryColumn) - 1)
-            if self._records:
-                self.dataChanged.emit(
-                    self.index(0, 0), self.index(len(self._records) - 1, len(DeliveryColumn) - 1)
-                )
-        return super().event(event)
-
 
 def _key(record: DeliveryRecord) -> tuple[int, int, str, float]:
     return (record.job_id, record.attempt, record.event, round(record.time, 3))
 
 
-class WebhooksView(QWidget):
+class WebhooksView(RecordPage):
     """Endpoints with Add / Edit / Delete / Send test / Enable, and the selected one's delivery log.
 
     Args:
@@ -395,6 +325,8 @@ class WebhooksView(QWidget):
     """
 
     status_message = Signal(str)
+    result_attribute = "result_endpoint"
+    discard_second_dialog = False
 
     def __init__(
         self,
@@ -418,19 +350,13 @@ class WebhooksView(QWidget):
         self.deliveries = DeliveriesModel(self)
         self._make_actions()
 
-        self.table = QTableView()
-        self.table.setObjectName("webhooksTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.customContextMenuRequested.connect(self._on_context_menu)
+        self.table = make_table(
+            "webhooksTable",
+            self.model,
+            self.fontMetrics().height() + 8,
+            on_context_menu=self._on_context_menu,
+        )
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.table.setWordWrap(False)
-        self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
@@ -473,17 +399,9 @@ class WebhooksView(QWidget):
         self.test_result = QLabel()
         self.test_result.setObjectName("testResult")
         self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        bar = QHBoxLayout()
-        for act in (
-            self.add_action,
-            self.edit_action,
-            self.delete_action,
-            self.test_action,
-            self.toggle_action,
-        ):
-            button = QToolButton()
-            button.setDefaultAction(act)
-            bar.addWidget(button)
+        bar = tool_bar(
+            self.add_action, self.edit_action, self.delete_action, self.test_action, self.toggle_action
+        )
         bar.addSpacing(12)
         bar.addWidget(self.test_result, 1)
         layout = QVBoxLayout(self)
@@ -530,33 +448,19 @@ class WebhooksView(QWidget):
             )
 
     def _make_actions(self) -> None:
-        def action(name: str, slot) -> QAction:  # type: ignore[no-untyped-def]
-            act = QAction(self)
-            act.setObjectName(name)
-            act.triggered.connect(slot)
-            return act
-
-        self.add_action = action("addWebhook", self.add_webhook)
-        self.edit_action = action("editWebhook", self.edit_selected)
-        self.delete_action = action("deleteWebhook", self.delete_selected)
-        self.test_action = action("testWebhook", self.test_selected)
-        self.toggle_action = action("toggleWebhook", self.toggle_selected)
+        self.add_action = make_action(self, "addWebhook", self.add_webhook)
+        self.edit_action = make_action(self, "editWebhook", self.edit_selected)
+        self.delete_action = make_action(self, "deleteWebhook", self.delete_selected)
+        self.test_action = make_action(self, "testWebhook", self.test_selected)
+        self.toggle_action = make_action(self, "toggleWebhook", self.toggle_selected)
 
     # ------------------------------------------------------------------ selection
 
-    def selected_id(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows()
-        return rows[0].data(ENDPOINT_ID_ROLE) if rows else None
-
     def selected_endpoint(self) -> WebhookEndpoint | None:
-        endpoint_id = self.selected_id()
-        return None if endpoint_id is None else self.model.endpoint(endpoint_id)
+        return self._selected_record()
 
     def select_endpoint(self, endpoint_id: int) -> None:
-        row = self.model.row_of(endpoint_id)
-        if row is not None:
-            self.table.selectRow(row)
-            self.table.scrollTo(self.model.index(row, 0))
+        self._select_record(endpoint_id)
 
     # ------------------------------------------------------------------ commands
 
@@ -575,47 +479,20 @@ class WebhooksView(QWidget):
 
         self._open_dialog(WebhookDialog(submit, endpoint, parent=self))
 
-    def _open_dialog(self, dialog: WebhookDialog) -> None:
-        """Window-modal, without a nested event loop; the result is taken when it closes."""
-        if self.dialog is not None:
-            self.dialog.raise_()
-            return
-        self.dialog = dialog
-        dialog.finished.connect(lambda _result: self._on_dialog_finished(dialog))
-        dialog.open()
-
-    def _on_dialog_finished(self, dialog: WebhookDialog) -> None:
-        self.dialog = None
-        if dialog.result_endpoint is not None:
-            self.select_endpoint(dialog.result_endpoint.id)
-        dialog.deleteLater()
-
     @Slot()
     def delete_selected(self) -> None:
         endpoint = self.selected_endpoint()
         if endpoint is None:
             return
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(self.tr("Delete webhook"))
-        box.setText(
+        if self._confirm_delete(
+            self.tr("Delete webhook"),
             self.tr("Delete the webhook “%1”?").replace(
                 "%1", self.model.cell_text(endpoint, WebhookColumn.NAME)
-            )
-        )
-        box.setInformativeText(
-            self.tr("Deliveries still waiting for it are cancelled and its delivery log is removed.")
-        )
-        delete = box.addButton(self.tr("Delete"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        if box.clickedButton() is not delete:
-            return
-        try:
-            self._automation.remove_webhook(endpoint.id)
-        except MonitorError as exc:
-            self.status_message.emit(exc.message)
+            ),
+            self.tr("Deliveries still waiting for it are cancelled and its delivery log is removed."),
+            self.tr("Delete"),
+        ):
+            self._run(self._automation.remove_webhook, endpoint.id)
 
     @Slot()
     def test_selected(self) -> None:
@@ -630,17 +507,8 @@ class WebhooksView(QWidget):
         self._tests[job.id] = endpoint.id
         self._show_test_result(self.tr("Sending a test message…"), ok=None)
 
-    @Slot()
-    def toggle_selected(self) -> None:
-        endpoint = self.selected_endpoint()
-        if endpoint is not None:
-            self._set_enabled(endpoint.id, not endpoint.enabled)
-
     def _set_enabled(self, endpoint_id: int, enabled: bool) -> None:
-        try:
-            self._automation.update_webhook(endpoint_id, {"enabled": enabled})
-        except MonitorError as exc:
-            self.status_message.emit(exc.message)
+        self._run(self._automation.update_webhook, endpoint_id, {"enabled": enabled})
 
     @Slot()
     def reload_deliveries(self) -> None:
@@ -694,14 +562,14 @@ class WebhooksView(QWidget):
     # ------------------------------------------------------------------ state persisted in QSettings
 
     def restore_state(self, settings: QSettings) -> None:
-        for key, restore in (
-            ("automation/webhooks/splitter", self.splitter.restoreState),
-            ("automation/webhooks/columns", self.table.horizontalHeader().restoreState),
-            ("automation/webhooks/log_columns", self.log_table.horizontalHeader().restoreState),
-        ):
-            value = settings.value(key)
-            if isinstance(value, QByteArray):
-                restore(value)
+        restore_states(
+            settings,
+            (
+                ("automation/webhooks/splitter", self.splitter.restoreState),
+                ("automation/webhooks/columns", self.table.horizontalHeader().restoreState),
+                ("automation/webhooks/log_columns", self.log_table.horizontalHeader().restoreState),
+            ),
+        )
 
     def save_state(self, settings: QSettings) -> None:
         settings.setValue("automation/webhooks/splitter", self.splitter.saveState())
@@ -755,10 +623,6 @@ class WebhooksView(QWidget):
         if ok is not None:
             self.status_message.emit(text)
 
-    @Slot(int, bool)
-    def _on_enabled_change_requested(self, endpoint_id: int, enabled: bool) -> None:
-        self._set_enabled(endpoint_id, enabled)
-
     @Slot(QItemSelection, QItemSelection)
     def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._show_log_of(self.selected_id())
@@ -770,20 +634,19 @@ class WebhooksView(QWidget):
         self.reload_deliveries()
 
     def _on_context_menu(self, position) -> None:  # type: ignore[no-untyped-def]
-        menu = QMenu(self)
-        menu.addActions([self.test_action, self.toggle_action])
-        menu.addSeparator()
-        menu.addActions([self.edit_action, self.delete_action])
-        menu.addSeparator()
-        menu.addAction(self.add_action)
-        menu.exec(self.table.viewport().mapToGlobal(position))
+        self._popup_menu(
+            position,
+            [self.test_action, self.toggle_action],
+            [self.edit_action, self.delete_action],
+            [self.add_action],
+        )
 
     def _update_actions(self) -> None:
-        endpoint = self.selected_endpoint()
-        for act in (self.edit_action, self.delete_action, self.test_action, self.toggle_action):
-            act.setEnabled(endpoint is not None)
-        self.toggle_action.setText(
-            self.tr("Enable") if endpoint is not None and not endpoint.enabled else self.tr("Disable")
+        self._update_record_actions(
+            self.selected_endpoint(),
+            (self.edit_action, self.delete_action, self.test_action, self.toggle_action),
+            enable=self.tr("Enable"),
+            disable=self.tr("Disable"),
         )
         self._update_log_title()
 
@@ -808,8 +671,3 @@ class WebhooksView(QWidget):
         self.toggle_action.setToolTip(self.tr("Switch the selected webhook on or off"))
         self.refresh_button.setText(self.tr("Refresh"))
         self._update_actions()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)
