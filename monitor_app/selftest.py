@@ -89,6 +89,10 @@ def run_self_test(options: Options) -> int:
             engine.ready.connect(lambda: ready.append(True))
             desktop.start()
             wait(lambda: ready, "the engine to start")
+            catalog = engine.plugins.catalog_json()
+            broken = [f"{p['id']}: {p['error']}" for p in catalog if not p["loaded"]]
+            if broken or not catalog:
+                raise SelfTestError("bundled plugins did not load: " + ("; ".join(broken) or "none found"))
             path, args = child_command()
             spec = engine.add_program(
                 ProgramSpec(name="self-test", path=path, args=tuple(args), startsecs=0.5),
@@ -134,5 +138,8 @@ def run_self_test(options: Options) -> int:
             sys.excepthook = previous_hook
             if desktop is not None:
                 desktop.shutdown()
-    print(f"self-test passed in {time.monotonic() - started:.1f} s: launched, measured, stored, rendered, served, stopped")
+    print(
+        f"self-test passed in {time.monotonic() - started:.1f} s: launched, plugins loaded, measured, stored, "
+        "rendered, served, stopped"
+    )
     return 0
