@@ -88,6 +88,7 @@ class PluginService(QObject):
             limit=MAX_INSTANCES,
         )
         self._runners: dict[int, PluginRunner] = {}
+        self._stopping: set[PluginRunner] = set()  # detached or changed, their thread still finishing
         self._running = False
 
     # ------------------------------------------------------------------ lifecycle
@@ -99,9 +100,10 @@ class PluginService(QObject):
 
     def shutdown(self) -> None:
         self._running = False
-        for runner in list(self._runners.values()):
+        for runner in [*self._runners.values(), *self._stopping]:
             runner.end()
         self._runners.clear()
+        self._stopping.clear()
 
     # ------------------------------------------------------------------ queries
 
@@ -331,9 +333,12 @@ class PluginService(QObject):
         runner.begin()
 
     def _stop(self, instance_id: int) -> None:
+        """Stop an instance without waiting for it (a plugin stuck in I/O must not freeze the caller)."""
         runner = self._runners.pop(instance_id, None)
         if runner is not None:
-            runner.end()
+            self._stopping.add(runner)
+            runner.thread_.finished.connect(lambda: self._stopping.discard(runner))
+            runner.end(wait=False)
             instance = self.registry.find(instance_id)
             self.status_changed.emit(instance_id, "off" if instance and not instance.enabled else "stopped", "")
 

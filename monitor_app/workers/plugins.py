@@ -66,11 +66,15 @@ class PluginRunner(QObject):
             self._call.emit(call, future)
         return future
 
-    def end(self, timeout_ms: int = 5000) -> None:
-        """Close the plugin (its ``close``, after any call in progress) and stop the thread."""
+    def end(self, timeout_ms: int = 5000, *, wait: bool = True) -> None:
+        """Close the plugin (its ``close``, after any call in progress) and stop the thread.
+
+        With ``wait=False`` it returns at once (the GUI must not wait on a plugin stuck in I/O); the thread ends
+        by itself once the plugin lets go, and ``thread_.finished`` says so.
+        """
         if self.thread_.isRunning():
             self._stop.emit()  # _close quits the thread's loop once done: nothing queued before it is lost
-            if not self.thread_.wait(timeout_ms):
+            if wait and not self.thread_.wait(timeout_ms):
                 log.warning("plugin %s did not stop in time", self.name)
 
     # ------------------------------------------------------------------ this instance's thread

@@ -118,3 +118,17 @@ def test_instances_survive_a_restart_and_go_with_their_program(qtbot, engines) -
         again.plugins.run_action(back.id, "echo", {"message": "x"})
     again.remove_program(spec.id, cause=Cause.USER, actor="t")
     assert again.plugins.instances() == ()
+
+
+def test_detaching_a_stuck_plugin_does_not_wait_for_it(qtbot, engine) -> None:
+    import time
+
+    spec = add(engine)
+    instance = engine.plugins.attach(spec.id, "echo", {})
+    qtbot.waitUntil(lambda: engine.plugins.describe(instance)["status"] == "running", timeout=5000)
+    stuck = engine.plugins.submit_action(instance.id, "block", {"seconds": 2.0})
+    qtbot.wait(100)  # the plugin is inside its blocking call
+    started = time.monotonic()
+    engine.plugins.detach(instance.id)
+    assert time.monotonic() - started < 0.5
+    assert stuck.result(5) == "unblocked"  # it finished on its own thread, then closed

@@ -20,6 +20,7 @@ class EchoPlugin(Plugin):
         Action("crash", "Crash"),
         Action("whoami", "Thread", admin=False),
         Action("announce", "Announce", params=(Setting("message", "Message", default="hi"),)),
+        Action("block", "Block", params=(Setting("seconds", "Seconds", kind="float", default=1.0),)),
     )
     poll_interval_s = 0.05
 
@@ -39,6 +40,11 @@ class EchoPlugin(Plugin):
             raise RuntimeError("bug in the plugin")
         if name == "whoami":
             return {"thread": threading.current_thread().name, "polls": self.polls, "hooks": self.hooks}
+        if name == "block":  # a game server that does not answer
+            import time
+
+            time.sleep(params["seconds"])
+            return "unblocked"
         if name == "announce":
             self.context.emit("announced", {"message": params["message"]})
             return "ok"
