@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -201,14 +202,24 @@ class PluginPanelView(QWidget):
         self.status.setWordWrap(True)
         self.status.setStyleSheet(HINT_STYLE)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Pause: keep what is shown (e.g. to read a fast log tail); the newest panel is applied on resume.
+        self.pause = QCheckBox()
+        self.pause.setObjectName("panelPause")
+        self.pause.toggled.connect(self._on_pause_toggled)
+        self._held: Panel | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pause, 0, Qt.AlignmentFlag.AlignRight)
         layout.addWidget(self.facts)
         layout.addLayout(self._tables_layout)
         layout.addWidget(self.status)
+        self._retranslate()
         self.set_panel(None)
 
     def set_panel(self, panel: Panel | None) -> None:
+        if self.pause.isChecked() and panel is not None:
+            self._held = panel
+            return
         if panel == self.panel and panel is not None:
             return
         self.panel = panel
@@ -218,6 +229,20 @@ class PluginPanelView(QWidget):
         self.status.setText(shown.status)
         self.status.setVisible(bool(shown.status))
         self.setVisible(bool(shown.facts or shown.tables or shown.status))
+
+    def _retranslate(self) -> None:
+        self.pause.setText(self.tr("Pause"))
+        self.pause.setToolTip(self.tr("Keep this view still; the latest state shows when you resume"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    def _on_pause_toggled(self, paused: bool) -> None:
+        if not paused and self._held is not None:
+            held, self._held = self._held, None
+            self.set_panel(held)
 
     def fact(self, label: str) -> str | None:
         """The value shown next to ``label`` (for tests and accessibility checks)."""

@@ -1318,6 +1318,17 @@ Keeps your programs and game servers running, and shows how they do.</source>
     </message>
 </context>
 <context>
+    <name>PluginPanelView</name>
+    <message>
+        <source>Pause</source>
+        <translation>일시 정지</translation>
+    </message>
+    <message>
+        <source>Keep this view still; the latest state shows when you resume</source>
+        <translation>화면을 멈춰 둡니다. 다시 시작하면 최신 상태가 표시됩니다</translation>
+    </message>
+</context>
+<context>
     <name>PluginSettingsDialog</name>
     <message>
         <source>Attach a plugin</source>
@@ -1922,7 +1933,7 @@ Keeps your programs and game servers running, and shows how they do.</source>
     </message>
     <message>
         <source>Five fields: minute, hour, day of month, month, day of week. For example &lt;code&gt;0 4 * * 1-5&lt;/code&gt; runs at 04:00 on weekdays and &lt;code&gt;0 */6 * * *&lt;/code&gt; every 6 hours; &lt;code&gt;@daily&lt;/code&gt; and &lt;code&gt;@hourly&lt;/code&gt; work too. &lt;a href=&quot;%1&quot;&gt;Try an expression on crontab.guru&lt;/a&gt;</source>
-        <translation>다섯 개 필드: 분, 시, 일, 월, 요일. 예를 들어 &lt;code&gt;0 4 * * 1-5&lt;/code&gt;는 평일 04:00에, &lt;code&gt;0 */6 * * *&lt;/code&gt;는 6시간마다 실행됩니다. &lt;code&gt;@daily&lt;/code&gt;, &lt;code&gt;@hourly&lt;/code&gt;도 쓸 수 있습니다. &lt;a href="%1"&gt;crontab.guru에서 표현식 시험해 보기&lt;/a&gt;</translation>
+        <translation>다섯 개 필드: 분, 시, 일, 월, 요일. 예를 들어 &lt;code&gt;0 4 * * 1-5&lt;/code&gt;는 평일 04:00에, &lt;code&gt;0 */6 * * *&lt;/code&gt;는 6시간마다 실행됩니다. &lt;code&gt;@daily&lt;/code&gt;, &lt;code&gt;@hourly&lt;/code&gt;도 쓸 수 있습니다. &lt;a href=&quot;%1&quot;&gt;crontab.guru에서 표현식 시험해 보기&lt;/a&gt;</translation>
     </message>
     <message>
         <source>This computer</source>

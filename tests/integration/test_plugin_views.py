@@ -233,7 +233,7 @@ def test_panel_shows_facts_the_table_and_the_status_line_live(qtbot, engine, pro
     assert headers == ["Name", "Actions"]
     assert table.rowCount() == 1 and table.item(0, 0).text() == "Alice"
     assert [a.text() for a in players.row_menu(0).actions()] == ["Kick"]
-    assert sorted(section.action_buttons) == ["announce", "crash", "echo", "fail", "players", "whoami"]
+    assert sorted(section.action_buttons) == ["announce", "block", "crash", "echo", "fail", "players", "whoami"]
     assert section.action_buttons["echo"].text() == "Echo…"  # asks for its parameters
     assert "guests" in section.action_buttons["players"].toolTip()
     assert "only admins" in section.action_buttons["fail"].toolTip()
