@@ -3,7 +3,8 @@
 One section per attached instance: its name and status (a coloured dot, the status and its reason), an
 enable switch, Settings… and Detach; its actions as buttons (parameters in a small generated form, a
 confirmation first where the plugin asks for one); its panel (facts, tables with per-row actions, a status
-line); and the result of its last action. "Attach plugin…" adds one.
+line); the extra series the plugin declares (small 24 h charts and live values, see ``plugin_series_view``);
+and the result of its last action. "Attach plugin…" adds one.
 
 Everything follows the engine's signals (``instances_changed``, ``status_changed``, ``panel_changed``), so a
 change made over the REST API shows here at once. Actions run on the instance's own thread: the engine hands
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
 from monitor_app.core.errors import MonitorError, NotFoundError
 from monitor_app.engine.plugins import PluginService
 from monitor_app.pluginhost.api import Panel
+from monitor_app.ui.background import BackgroundTasks
 from monitor_app.ui.icons import dot_icon
 from monitor_app.ui.plugin_dialogs import ActionDialog, PluginSettingsDialog
 from monitor_app.ui.plugin_labels import (
@@ -46,6 +48,7 @@ from monitor_app.ui.plugin_labels import (
     status_text,
 )
 from monitor_app.ui.plugin_panel_view import ActionResultView, PluginPanelView
+from monitor_app.ui.plugin_series_view import HistoryReader, PluginSeriesView, SeriesSpec
 
 #: At most this often a section redraws its panel (plugins may poll many times a second).
 PANEL_REFRESH_MS = 150
@@ -73,7 +76,15 @@ class PluginInstanceSection(QFrame):
     status_message = Signal(str)
     _tickets = itertools.count(1)
 
-    def __init__(self, plugins: PluginService, instance_id: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        plugins: PluginService,
+        instance_id: int,
+        parent: QWidget | None = None,
+        *,
+        history: HistoryReader | None = None,
+        tasks: BackgroundTasks | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName(f"pluginInstance_{instance_id}")
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -134,15 +145,35 @@ class PluginInstanceSection(QFrame):
         self.panel = PluginPanelView()
         self.panel.row_action_requested.connect(self._on_row_action)
         self.result = ActionResultView()
+        self.series = self._make_series_view(history, tasks)
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addLayout(self.actions_bar)
         layout.addWidget(self.panel)
+        if self.series is not None:
+            layout.addWidget(self.series)
         layout.addWidget(self.result)
         self.refresh()
         self._retranslate()
         self.panel.set_panel(plugins.panel(instance_id))
+
+    def _make_series_view(
+        self, history: HistoryReader | None, tasks: BackgroundTasks | None
+    ) -> PluginSeriesView | None:
+        """The "Series" area, if the plugin declares series and there is a history to read them from."""
+        if history is None or tasks is None:
+            return None
+        try:
+            instance = self._plugins.instance(self.instance_id)
+        except NotFoundError:
+            return None
+        info = self._plugins.catalog.get(instance.plugin_id)
+        declared = info.cls.metric_series if info is not None and info.cls is not None else ()
+        specs = [SeriesSpec(f"{instance.plugin_id}.{s.key}", s.label, s.unit) for s in declared]
+        if not specs:
+            return None
+        return PluginSeriesView(instance.program_id, specs, history, self._plugins.latest, tasks, self)
 
     # ------------------------------------------------------------------ from the engine
 
@@ -387,10 +418,20 @@ class PluginsView(QWidget):
 
     status_message = Signal(str)
 
-    def __init__(self, plugins: PluginService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        plugins: PluginService,
+        parent: QWidget | None = None,
+        *,
+        history: HistoryReader | None = None,
+        tasks: BackgroundTasks | None = None,
+    ) -> None:
+        """``history`` (``engine.plugin_history``) and ``tasks`` let sections chart their plugin's series."""
         super().__init__(parent)
         self.setObjectName("pluginsView")
         self._plugins = plugins
+        self._history = history
+        self._tasks = tasks
         self.program_id: int | None = None
         self.sections: dict[int, PluginInstanceSection] = {}
         self.dialog: PluginSettingsDialog | None = None
@@ -446,7 +487,9 @@ class PluginsView(QWidget):
         for position, instance_id in enumerate(wanted):
             section = self.sections.get(instance_id)
             if section is None:
-                section = PluginInstanceSection(self._plugins, instance_id)
+                section = PluginInstanceSection(
+                    self._plugins, instance_id, history=self._history, tasks=self._tasks
+                )
                 section.status_message.connect(self.status_message)
                 self.sections[instance_id] = section
                 self.sections_layout.insertWidget(position, section)

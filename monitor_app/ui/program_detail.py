@@ -152,7 +152,8 @@ class ProgramDetail(QWidget):
         plugins = getattr(engine, "plugins", None)  # engines without plugins (a remote one, later) show no tab
         self.plugins: PluginsView | None = None
         if plugins is not None:
-            self.plugins = PluginsView(plugins, self)
+            history = getattr(engine, "plugin_history", None)
+            self.plugins = PluginsView(plugins, self, history=history, tasks=tasks)
             self.plugins.status_message.connect(self.status_message)
             self.tabs.addTab(self.plugins, "")
         self.tabs.currentChanged.connect(lambda _index: self._update_output_timer())

@@ -1329,6 +1329,17 @@ Keeps your programs and game servers running, and shows how they do.</source>
     </message>
 </context>
 <context>
+    <name>PluginSeriesView</name>
+    <message>
+        <source>Cannot read the series: %1</source>
+        <translation>시계열을 읽을 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>Series (last 24 hours)</source>
+        <translation>시계열 (최근 24시간)</translation>
+    </message>
+</context>
+<context>
     <name>PluginSettingsDialog</name>
     <message>
         <source>Attach a plugin</source>
@@ -2231,6 +2242,25 @@ Keeps your programs and game servers running, and shows how they do.</source>
     <message>
         <source>All programs</source>
         <translation>모든 프로그램</translation>
+    </message>
+</context>
+<context>
+    <name>SeriesChart</name>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>no value yet</source>
+        <translation>아직 값 없음</translation>
+    </message>
+    <message>
+        <source>Now: %1</source>
+        <translation>현재: %1</translation>
+    </message>
+    <message>
+        <source>Measured at %1</source>
+        <translation>측정 시각: %1</translation>
     </message>
 </context>
 <context>

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLabel, QLineEdit, QMes
 
 from monitor_app.core.model import ProgramSpec
 from monitor_app.core.states import Cause
+from monitor_app.ui import plugin_series_view
 from monitor_app.ui.background import BackgroundTasks
 from monitor_app.ui.main_window import MainWindow
 from monitor_app.ui.plugin_dialogs import ActionDialog, PluginSettingsDialog
@@ -322,6 +323,33 @@ def test_row_actions_pass_the_rows_value_and_ask_first(qtbot, engine, program, v
     players.row_menu(0).actions()[1].trigger()
     qtbot.waitUntil(lambda: section.result.text().endswith(": ban steam_1: banned"), timeout=5000)
     qtbot.waitUntil(lambda: players.table.rowCount() == 0, timeout=5000)
+
+
+def test_the_plugins_series_are_charted_while_visible(qtbot, engine, program, window, view, monkeypatch) -> None:
+    monkeypatch.setattr(plugin_series_view, "SERIES_REFRESH_MS", 100)  # instead of a minute
+    assert engine.plugins.series_names(program.id) == []
+    section = attached(qtbot, engine, view, program)
+    assert engine.plugins.series_names(program.id) == ["echo.polls"]
+    series = section.series
+    assert series is not None and series.heading.text() == "Series (last 24 hours)"
+    chart = series.chart("echo.polls")
+    assert chart is not None and chart.title.text() == "Polls"
+    qtbot.waitUntil(lambda: chart.plot is not None and len(chart.points) >= 1, timeout=10_000)
+    qtbot.waitUntil(lambda: chart.value.text().startswith("Now: "), timeout=5000)
+    assert int(chart.value.text().removeprefix("Now: ").replace(",", "")) >= 1
+    times, values = chart.curve.getData()
+    assert len(times) >= 1 and values[-1] >= 1
+
+    window.detail.focus_charts()  # the Plugins tab is hidden: nothing is read meanwhile
+    qtbot.waitUntil(lambda: not series.isVisible())
+    reads = series.reads
+    qtbot.wait(400)
+    assert series.reads == reads
+    window.detail.tabs.setCurrentWidget(view)  # shown again: read at once, then on the timer
+    qtbot.waitUntil(lambda: series.reads >= reads + 2, timeout=5000)
+
+    roster = attached(qtbot, engine, view, program, "roster", server="Pal #1")
+    assert roster.series is None  # it declares no series
 
 
 def test_settings_dialog_keeps_or_removes_the_secret(qtbot, engine, program, view) -> None:

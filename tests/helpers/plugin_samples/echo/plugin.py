@@ -2,7 +2,7 @@
 
 import threading
 
-from monitor_app.pluginhost.api import Action, Panel, PanelTable, Plugin, PluginError, Setting
+from monitor_app.pluginhost.api import Action, MetricSeries, Panel, PanelTable, Plugin, PluginError, Setting
 
 
 class EchoPlugin(Plugin):
@@ -22,6 +22,7 @@ class EchoPlugin(Plugin):
         Action("announce", "Announce", params=(Setting("message", "Message", default="hi"),)),
         Action("block", "Block", params=(Setting("seconds", "Seconds", kind="float", default=1.0),)),
     )
+    metric_series = (MetricSeries("polls", "Polls"),)
     poll_interval_s = 0.05
 
     def __init__(self, context, settings):
@@ -52,6 +53,7 @@ class EchoPlugin(Plugin):
 
     def poll(self):
         self.polls += 1
+        self.context.record_metrics({"polls": self.polls})
 
     def panel(self):
         return Panel(facts=(("Polls", str(self.polls)),),
