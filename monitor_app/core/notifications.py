@@ -149,6 +149,29 @@ MAX_URL_LENGTH = 2048
 MAX_COOLDOWN_S = 86_400.0
 
 
+def webhook_url_problem(url: object) -> str | None:
+    """Why ``url`` cannot be a webhook URL (absolute http/https with a host), or None if it can. One check for
+    input validation and for the delivery itself."""
+    if not isinstance(url, str) or not url.strip():
+        return "enter a URL"
+    if len(url) > MAX_URL_LENGTH:
+        return f"longer than {MAX_URL_LENGTH} characters"
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return "must not contain spaces or control characters"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return "not a valid URL (check the host and port)"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "must start with http:// or https://"
+    if not parts.hostname:
+        return "needs a host name"
+    if port == 0:
+        return "port 0 is not a valid port"
+    return None
+
+
 def endpoint_to_dict(endpoint: WebhookEndpoint, *, with_secret: bool = False) -> dict[str, object]:
     """The JSON shape of an endpoint. The secret is left out unless asked for (storage only); the API shows
     ``has_secret`` instead."""
@@ -191,11 +214,9 @@ def endpoint_from_dict(
         url = ""
     else:
         url = url.strip()
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            errors.append(FieldError("url", "must be an absolute http:// or https:// address with a host"))
-        elif len(url) > MAX_URL_LENGTH:
-            errors.append(FieldError("url", f"must be at most {MAX_URL_LENGTH} characters"))
+        problem = webhook_url_problem(url)
+        if problem:
+            errors.append(FieldError("url", problem))
 
     fmt = data.get("format", base.format.value)
     try:

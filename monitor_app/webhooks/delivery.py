@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from monitor_app.core.jobs import JobOutcome
+from monitor_app.core.notifications import webhook_url_problem as validate_url
 from monitor_app.webhooks.formats import RenderedPayload
 
 if TYPE_CHECKING:  # requests and urllib3 cost ~13 MiB: imported at the first delivery, not at start-up
@@ -35,7 +36,6 @@ log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 64 * 1024
 #: A longer wait than this is not trusted: a broken or hostile receiver must not park a job for days.
 MAX_RETRY_AFTER_S = 3600.0
-MAX_URL_LENGTH = 2048
 #: Statuses after which the same request may succeed later (besides every 5xx).
 RETRY_STATUSES = frozenset({408, 425, 429})
 _HINTS = {
@@ -113,28 +113,6 @@ def deliver(
     if not result.ok:
         log.debug("webhook POST to %s failed: %s", redact_url(url), result.error)
     return result
-
-
-def validate_url(url: object) -> str | None:
-    """Why ``url`` cannot be a webhook URL (absolute http/https with a host), or None if it can."""
-    if not isinstance(url, str) or not url.strip():
-        return "enter a URL"
-    if len(url) > MAX_URL_LENGTH:
-        return f"longer than {MAX_URL_LENGTH} characters"
-    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
-        return "must not contain spaces or control characters"
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return "not a valid URL (check the host and port)"
-    if parts.scheme.lower() not in ("http", "https"):
-        return "must start with http:// or https://"
-    if not parts.hostname:
-        return "needs a host name"
-    if port == 0:
-        return "port 0 is not a valid port"
-    return None
 
 
 def redact_url(url: str) -> str:
