@@ -132,3 +132,59 @@ def test_detaching_a_stuck_plugin_does_not_wait_for_it(qtbot, engine) -> None:
     engine.plugins.detach(instance.id)
     assert time.monotonic() - started < 0.5
     assert stuck.result(5) == "unblocked"  # it finished on its own thread, then closed
+
+
+def _engine_with_clock(qtbot, tmp_path):  # type: ignore[no-untyped-def]
+    from monitor_app.engine.config import EngineConfig
+    from monitor_app.engine.local import LocalEngine
+    from tests.integration.test_schedules_engine import ShiftedClock
+
+    clock = ShiftedClock(0.0)
+    engine = LocalEngine(EngineConfig(data_dir=tmp_path / "data", bcrypt_rounds=4, plugin_dirs=(SAMPLES,)), clock=clock)
+    with qtbot.waitSignal(engine.ready, timeout=10_000):
+        engine.start()
+    return engine, clock
+
+
+def _second_of_minute(clock, second: float) -> None:  # type: ignore[no-untyped-def]
+    """Move the engine's wall clock forward so that it now reads ``second`` seconds past a minute."""
+    import time
+
+    clock.offset += (second - (time.time() + clock.offset) % 60) % 60
+
+
+def test_a_schedule_warns_players_through_the_plugin(qtbot, tmp_path) -> None:
+    import time
+
+    engine, clock = _engine_with_clock(qtbot, tmp_path)
+    try:
+        spec = add(engine)
+        instance = engine.plugins.attach(spec.id, "echo", {})
+        qtbot.waitUntil(lambda: engine.plugins.describe(instance)["status"] == "running", timeout=5000)
+        _second_of_minute(clock, 57.0)  # the restart is 63 s away, its 1-minute warning 3 s away
+        fire = time.strftime("%H:%M", time.gmtime(clock.time() + 63))
+        engine.automation.add_schedule({"program_id": spec.id, "action": "restart", "kind": "daily",
+                                        "time_of_day": fire, "timezone": "UTC", "warnings_min": [1]})
+        qtbot.waitUntil(lambda: "warn restart 1" in engine.plugins.run_action(instance.id, "whoami", {})["hooks"],
+                        timeout=10_000)
+        warning = next(e for e in engine.events(program_id=spec.id) if e.kind is EventKind.SCHEDULE)
+        assert "in 1 min" in warning.message
+    finally:
+        engine.shutdown()
+
+
+def test_a_schedule_skips_while_the_plugin_reports_players(qtbot, tmp_path) -> None:
+    engine, clock = _engine_with_clock(qtbot, tmp_path)
+    try:
+        spec = add(engine)
+        instance = engine.plugins.attach(spec.id, "echo", {})
+        qtbot.waitUntil(lambda: engine.plugins.describe(instance)["status"] == "running", timeout=5000)
+        assert engine.plugins.players_online(spec.id) == 1
+        _second_of_minute(clock, 58.0)  # the next minute's fire is 2 s away
+        engine.automation.add_schedule({"program_id": spec.id, "action": "start", "kind": "cron", "cron": "* * * * *",
+                                        "when_players_online": "skip"})
+        qtbot.waitUntil(lambda: any(e.kind is EventKind.SCHEDULE and "skipped" in e.message
+                                    for e in engine.events(program_id=spec.id)), timeout=10_000)
+        assert not any(j.kind == "schedule.action" for j in engine.automation.jobs())  # nothing was started
+    finally:
+        engine.shutdown()
