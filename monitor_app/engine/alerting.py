@@ -86,12 +86,16 @@ class Alerting(QObject):
         self._evaluator = AlertEvaluator()
         self._evaluator.set_rules(self.registry.all())
         self._timer = QTimer(self)
+        self._timer.setInterval(POLL_INTERVAL_MS)
         self._timer.timeout.connect(self.poll)
+        self._running = False
 
     def start(self) -> None:
-        self._timer.start(POLL_INTERVAL_MS)
+        self._running = True
+        self._apply_rules()
 
     def shutdown(self) -> None:
+        self._running = False
         self._timer.stop()
 
     # ------------------------------------------------------------------ commands and queries
@@ -149,9 +153,20 @@ class Alerting(QObject):
     # ------------------------------------------------------------------ internals
 
     def _rules_edited(self) -> None:
-        # Called from the GUI or the HTTP thread; the evaluator belongs to this thread.
-        QTimer.singleShot(0, self, lambda: self._evaluator.set_rules(self.registry.all()))
+        # Called from the GUI or the HTTP thread; the evaluator and the timer belong to this thread.
+        QTimer.singleShot(0, self, self._apply_rules)
         self.rules_changed.emit()
+
+    def _apply_rules(self) -> None:
+        """Hand the rules to the evaluator; the time-driven checks tick only while there are rules (an idle
+        monitor with none wakes nobody)."""
+        rules = self.registry.all()
+        self._evaluator.set_rules(rules)
+        if self._running and rules:
+            if not self._timer.isActive():
+                self._timer.start()
+        else:
+            self._timer.stop()
 
     def _persist(self, rule_id: int, rule: AlertRule | None) -> None:
         self._persist_record(RecordChange("alert_rules", rule_id, None if rule is None else rule_to_dict(rule)))

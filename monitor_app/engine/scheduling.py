@@ -86,7 +86,9 @@ class Scheduling(QObject):
         )
         self._planner = SchedulePlanner(players_online)
         self._timer = QTimer(self)
+        self._timer.setInterval(POLL_INTERVAL_MS)
         self._timer.timeout.connect(self.poll)
+        self._running = False
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -98,10 +100,11 @@ class Scheduling(QObject):
             for missed in self._planner.resume(self._last_seen, now):
                 self._on_missed(missed.schedule, missed.due_time)
         self._write_seen(now, force=True)
-        self._timer.start(POLL_INTERVAL_MS)
-        self.poll()
+        self._running = True
+        self._apply_schedules()
 
     def shutdown(self) -> None:
+        self._running = False
         self._timer.stop()
         self._write_seen(self._clock.time(), force=True)
 
@@ -234,9 +237,21 @@ class Scheduling(QObject):
         )
 
     def _edited(self) -> None:
-        # Commands come from the GUI or the HTTP thread; the planner belongs to this thread.
-        QTimer.singleShot(0, self, lambda: self._planner.set_schedules(self.registry.all()))
+        # Commands come from the GUI or the HTTP thread; the planner and the timer belong to this thread.
+        QTimer.singleShot(0, self, self._apply_schedules)
         self.schedules_changed.emit()
+
+    def _apply_schedules(self) -> None:
+        """Plan the schedules; poll every second only while there are some (an idle monitor with none wakes
+        nobody; "seen until" is written at start and shutdown, which is all the missed-fire check needs then)."""
+        schedules = self.registry.all()
+        self._planner.set_schedules(schedules)
+        if self._running and schedules:
+            if not self._timer.isActive():
+                self._timer.start()
+                self.poll()
+        else:
+            self._timer.stop()
 
     def _persist(self, schedule_id: int, schedule: Schedule | None) -> None:
         spec = None if schedule is None else schedule_to_dict(schedule)
