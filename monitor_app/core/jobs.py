@@ -19,6 +19,40 @@ class JobState(StrEnum):
     CANCELLED = "cancelled"
 
 
+@dataclass(frozen=True, slots=True)
+class JobProgress:
+    """How far a running job is, as its handler last reported it.
+
+    Attributes:
+        done: Units done (bytes, files…), never more than ``total``.
+        total: Units in all (None: unknown, only ``done`` and ``text`` are shown).
+        text: One line, e.g. "120 of 480 files".
+    """
+
+    done: float = 0
+    total: float | None = None
+    text: str = ""
+
+    @property
+    def percent(self) -> int | None:
+        """0–100, or None when the total is unknown."""
+        if not self.total or self.total <= 0:
+            return None
+        return max(0, min(100, int(self.done * 100 // self.total)))
+
+    def to_json(self) -> dict[str, object]:
+        return {"done": self.done, "total": self.total, "percent": self.percent, "text": self.text}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> "JobProgress":
+        total = data.get("total")
+        return cls(
+            done=float(data.get("done") or 0),  # type: ignore[arg-type]
+            total=None if total is None else float(total),  # type: ignore[arg-type]
+            text=str(data.get("text") or ""),
+        )
+
+
 #: States a job never leaves on its own.
 FINISHED_JOB_STATES = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED})
 
@@ -37,6 +71,7 @@ class Job:
         last_error: Why the last attempt failed.
         result: JSON-able output of the successful attempt.
         program_id: The program it concerns, if any (for filtering).
+        progress: How far the running attempt is (None: its handler does not say); kept when it ends.
     """
 
     kind: str
@@ -52,6 +87,7 @@ class Job:
     last_error: str = ""
     result: Mapping[str, object] = field(default=_EMPTY)
     program_id: int | None = None
+    progress: JobProgress | None = None
     id: int = 0
 
     def __post_init__(self) -> None:

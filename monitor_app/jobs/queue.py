@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from monitor_app.core.errors import ConflictError, NotFoundError
-from monitor_app.core.jobs import Job, JobOutcome, JobState
+from monitor_app.core.jobs import Job, JobOutcome, JobProgress, JobState
 from monitor_app.jobs.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
@@ -139,7 +139,7 @@ class JobQueue:
             return None
         _, job_id = heapq.heappop(self._due)
         job = self._jobs[job_id]
-        running = replace(job, state=JobState.RUNNING, attempts=job.attempts + 1, updated_at=now)
+        running = replace(job, state=JobState.RUNNING, attempts=job.attempts + 1, updated_at=now, progress=None)
         self._store(running)
         return running
 
@@ -182,6 +182,23 @@ class JobQueue:
             )
         self._store(done)
         return done
+
+    @_locked
+    def report_progress(self, job_id: int, progress: JobProgress, *, now: float) -> Job | None:
+        """Record how far a running attempt is (from its handler's thread); None if the job is not running
+        (cancelled meanwhile, or unknown), so the caller has nothing to show."""
+        job = self._jobs.get(job_id)
+        if job is None or job.state is not JobState.RUNNING:
+            return None
+        updated = replace(job, progress=progress, updated_at=now)
+        self._store(updated)
+        return updated
+
+    @_locked
+    def is_cancelled(self, job_id: int) -> bool:
+        """Whether a job was cancelled (a running handler polls this to stop early)."""
+        job = self._jobs.get(job_id)
+        return job is not None and job.state is JobState.CANCELLED
 
     # ------------------------------------------------------------------ admin actions
 

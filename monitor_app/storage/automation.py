@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from monitor_app.core.jobs import FINISHED_JOB_STATES, Job, JobState
+from monitor_app.core.jobs import FINISHED_JOB_STATES, Job, JobProgress, JobState
 from monitor_app.core.notifications import DeliveryRecord
 from monitor_app.storage import meta
 
@@ -73,7 +73,7 @@ def last_record_id(connection: sqlite3.Connection, table: str) -> int:
 
 _JOB_COLUMNS = (
     "id, kind, state, title, program_id, payload, result, attempts, max_attempts, created_at, updated_at, "
-    "run_after, finished_at, last_error"
+    "run_after, finished_at, last_error, progress"
 )
 
 
@@ -94,6 +94,7 @@ def upsert_jobs(connection: sqlite3.Connection, jobs: Iterable[Job]) -> None:
             job.run_after,
             job.finished_at,
             job.last_error,
+            None if job.progress is None else json.dumps(job.progress.to_json(), separators=(",", ":")),
         )
         for job in jobs
     ]
@@ -128,7 +129,7 @@ def last_job_id(connection: sqlite3.Connection) -> int:
 
 def _job(row: tuple) -> Job:  # type: ignore[type-arg]
     (job_id, kind, state, title, program_id, payload, result, attempts, max_attempts, created, updated,
-     run_after, finished, error) = row
+     run_after, finished, error, progress) = row
     return Job(
         id=job_id,
         kind=kind,
@@ -144,6 +145,7 @@ def _job(row: tuple) -> Job:  # type: ignore[type-arg]
         run_after=run_after,
         finished_at=finished,
         last_error=error,
+        progress=None if progress is None else JobProgress.from_json(json.loads(progress)),
     )
 
 

@@ -259,6 +259,14 @@ MIGRATIONS: tuple[Migration, ...] = (
             ) WITHOUT ROWID""",
         ),
     ),
+    Migration(
+        7,
+        "job progress: how far a long job (a backup, a restore) is, shown while it runs and kept after",
+        (
+            # progress: JSON {"done", "total", "text"} or NULL when the job's handler does not report any.
+            "ALTER TABLE jobs ADD COLUMN progress TEXT",
+        ),
+    ),
 )
 
 #: The schema version this release writes.

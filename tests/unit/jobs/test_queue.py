@@ -5,7 +5,7 @@ import random
 import pytest
 
 from monitor_app.core.errors import ConflictError, NotFoundError
-from monitor_app.core.jobs import Job, JobOutcome, JobState
+from monitor_app.core.jobs import Job, JobOutcome, JobProgress, JobState
 from monitor_app.jobs.queue import FINISHED_KEPT_IN_MEMORY, INTERRUPTED, JobQueue
 from monitor_app.jobs.retry import RetryPolicy
 
@@ -130,3 +130,28 @@ def test_retry_policy_caps_and_jitters() -> None:
     assert all(0.8 * min(60.0, 5.0 * 2 ** (n - 1)) <= d <= 1.2 * min(60.0, 5.0 * 2 ** (n - 1))
                for n, d in enumerate(delays, start=1))
     assert policy.delay(1, retry_after=10_000.0) == policy.max_retry_after_s
+
+
+def test_progress_is_kept_while_running_and_cleared_by_the_next_attempt() -> None:
+    queue, persisted = make_queue()
+    job = queue.enqueue("plugin.action", {}, now=0.0, max_attempts=2)
+    assert queue.report_progress(job.id, JobProgress(1, 4, "1 of 4"), now=0.5) is None  # not running yet
+    queue.take(1.0)
+    reported = queue.report_progress(job.id, JobProgress(3, 4, "3 of 4"), now=2.0)
+    assert reported is not None and reported.progress == JobProgress(3, 4, "3 of 4") and reported.updated_at == 2.0
+    assert persisted[-1].progress is not None and persisted[-1].progress.percent == 75
+    failed = queue.finish(job.id, JobOutcome(ok=False, error="disk full"), now=3.0)
+    assert failed.progress == JobProgress(3, 4, "3 of 4")  # what it got to stays visible
+    again = queue.take(failed.run_after)
+    assert again is not None and again.progress is None
+
+
+def test_a_cancelled_running_job_takes_no_more_progress() -> None:
+    queue, _ = make_queue()
+    job = queue.enqueue("plugin.action", {}, now=0.0)
+    queue.take(0.0)
+    assert not queue.is_cancelled(job.id)
+    queue.cancel(job.id, now=1.0)
+    assert queue.is_cancelled(job.id)
+    assert queue.report_progress(job.id, JobProgress(1, 2), now=2.0) is None
+    assert JobProgress(5, None).percent is None and JobProgress(7, 5).percent == 100

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor_app.core.jobs import Job, JobState
+from monitor_app.core.jobs import Job, JobProgress, JobState
 from monitor_app.core.notifications import DeliveryRecord
 from monitor_app.storage import Storage, WriteBatch
 from monitor_app.storage.automation import (
@@ -98,3 +98,17 @@ def test_meta_ints(storage: Storage) -> None:
     storage.write(WriteBatch(meta_ints=((SCHEDULES_SEEN_UNTIL, 123),)))
     storage.write(WriteBatch(meta_ints=((SCHEDULES_SEEN_UNTIL, 99),)))
     assert storage.meta_int(SCHEDULES_SEEN_UNTIL) == 99
+
+
+def test_job_progress_is_stored_and_read_back(db_path: Path) -> None:
+    first = Storage.open(db_path)
+    progress = JobProgress(done=42, total=100, text="42 of 100 files")
+    first.write(WriteBatch(jobs=(job(4, JobState.RUNNING, attempts=1, progress=progress), job(5))))
+    first.close()
+    again = Storage.open(db_path)
+    try:
+        loaded = {j.id: j for j in again.load_jobs()}
+        assert loaded[4].progress == progress and loaded[4].progress.percent == 42
+        assert loaded[5].progress is None
+    finally:
+        again.close()
