@@ -13,3 +13,9 @@ class AutostartError(MonitorError):
     """The operating system refused to add, read or remove the "start when I log in" entry."""
 
     code = "autostart_failed"
+
+
+class BootServiceError(MonitorError):
+    """The operating system's service manager refused to add, read or remove the background engine's entry."""
+
+    code = "boot_service_failed"

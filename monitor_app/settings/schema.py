@@ -125,6 +125,15 @@ _FIELD_LIST = (
         key="start_with_os",
     ),
     FieldInfo(
+        name="keep_running_at_boot",
+        kind=bool,
+        default=False,
+        description="Run the engine in the background from system start, without a login "
+        "(mirrors the operating system's task or service).",
+        section="general",
+        key="keep_running_at_boot",
+    ),
+    FieldInfo(
         name="close_to_tray_hint_shown",
         kind=bool,
         default=False,
@@ -279,6 +288,7 @@ class Settings:
     retention_minute_days: float = 30.0
     retention_hour_days: float = 365.0
     start_with_os: bool = False
+    keep_running_at_boot: bool = False
     close_to_tray_hint_shown: bool = False
     api_enabled: bool = True
     api_host: str = "127.0.0.1"
