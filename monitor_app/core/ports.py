@@ -186,6 +186,16 @@ class PluginsPort(Protocol):
 
     def action_requires_admin(self, instance_id: int, action: str) -> bool: ...
 
+    def is_long_running(self, instance_id: int, action: str) -> bool:
+        """Whether the action runs as a job (``queue_action``) instead of being waited for."""
+        ...
+
+    def queue_action(
+        self, instance_id: int, action: str, params: Mapping[str, Any], *, actor: str = "", title: str = ""
+    ) -> Job:
+        """Validate and queue the action as a job (progress and outcome on the job). Raises MonitorError."""
+        ...
+
     def run_action(self, instance_id: int, action: str, params: Mapping[str, Any], *, timeout: float = ...) -> Any:
         """Blocks until the plugin answers (not on the GUI thread). Raises MonitorError subclasses."""
         ...

@@ -2,7 +2,7 @@
 
 The database keeps only a ``secret_ref`` marker on a record; the values (webhook URLs and signing secrets,
 plugin passwords) are kept by a ``SecretStore`` (the OS keyring, or an encrypted file). A ref names one value;
-the formats below are a stored contract (migration 7 writes them too): never change them.
+the formats below are a stored contract (migration 8 writes them too): never change them.
 """
 
 from typing import Protocol

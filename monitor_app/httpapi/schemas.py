@@ -164,6 +164,7 @@ def job_json(job: Job, *, with_payload: bool = False) -> dict[str, Any]:
         "last_error": job.last_error,
         "program_id": job.program_id,
         "result": _plain(job.result),
+        "progress": None if job.progress is None else job.progress.to_json(),
     }
     if with_payload:
         data["payload"] = _plain(job.payload)
@@ -438,6 +439,11 @@ SCHEMAS: dict[str, Any] = {
             "attempts": _INT, "max_attempts": _INT, "created_at": _NUMBER, "updated_at": _NUMBER,
             "run_after": _NUMBER, "finished_at": _NULLABLE_NUMBER, "last_error": _STR,
             "program_id": _NULLABLE_INT, "result": {"type": "object"},
+            "progress": {
+                "type": ["object", "null"],
+                "description": "How far a running job is (kept when it ends); null when its handler does not say",
+                "properties": {"done": _NUMBER, "total": _NULLABLE_NUMBER, "percent": _NULLABLE_INT, "text": _STR},
+            },
         },
     },
     "Performance": {"type": "object", "additionalProperties": {"type": "object"}},

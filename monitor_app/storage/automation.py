@@ -23,11 +23,17 @@ DELIVERIES_KEPT_PER_ENDPOINT = 1000
 
 @dataclass(frozen=True, slots=True)
 class RecordChange:
-    """Insert or replace (``spec`` set) or delete (``spec`` None) one automation record."""
+    """Insert or replace (``spec`` set) or delete (``spec`` None) one automation record.
+
+    Attributes:
+        secrets: (ref, value) pairs for the secret store, value None to delete: the storage thread writes them
+            to the store (values before the record, deletions after it); they never reach SQLite.
+    """
 
     table: str
     id: int
     spec: Mapping[str, object] | None
+    secrets: tuple[tuple[str, str | None], ...] = ()
 
     def __post_init__(self) -> None:
         if self.table not in RECORD_TABLES:

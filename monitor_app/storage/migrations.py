@@ -1,13 +1,15 @@
 """Numbered schema migrations, tracked in ``PRAGMA user_version``, so a database of any older release opens.
 
-Each migration is frozen SQL (never generated from today's code) and runs in its own transaction. Before the
-first migration of a database that already has a schema, the file is copied to ``<name>.v<old>.bak``.
+Each migration is frozen SQL (never generated from today's code), or a frozen data step (8: secrets out to the
+secret store), and runs in its own transaction. Before the first migration of a database that already has a
+schema, the file is copied to ``<name>.v<old>.bak``.
 A database from a newer release, or a file that is not SQLite, is refused and left untouched.
 """
 
 import logging
 import os
 import sqlite3
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +17,9 @@ from pathlib import Path
 import peewee
 
 from monitor_app.core.errors import StorageError
+from monitor_app.core.secrets import SecretStore, SecretStoreError
 from monitor_app.storage.db import SQLITE_HEADER, storage_errors, thread_connection, write_transaction
+from monitor_app.storage.secrets_out import forget_freed_text, move_secrets_out, scrub_backups
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +29,17 @@ _USER_VERSION_OFFSET = 60
 
 @dataclass(frozen=True, slots=True)
 class Migration:
-    """One step of the schema: the version it produces and the statements that get there."""
+    """One step of the schema: the version it produces and the statements (or data step) that get there.
+
+    Attributes:
+        data: Runs after the statements in the same transaction with the secret store; returns how many
+            secrets it moved out of the file (then the file is vacuumed and old backups scrubbed).
+    """
 
     version: int
     description: str
     statements: tuple[str, ...]
+    data: Callable[[sqlite3.Connection, SecretStore], int] | None = None
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -267,6 +277,13 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE jobs ADD COLUMN progress TEXT",
         ),
     ),
+    Migration(
+        8,
+        "secrets (webhook URLs and signing secrets, plugin passwords) move to the OS keyring or encrypted file",
+        (),
+        # Records keep a "secret_ref" marker; see storage/secrets_out.py and core/secrets.py for the refs.
+        data=move_secrets_out,
+    ),
 )
 
 #: The schema version this release writes.
@@ -300,15 +317,21 @@ def check_database_file(path: Path) -> int:
     return version
 
 
-def migrate(db: peewee.SqliteDatabase, *, target: int = LATEST_VERSION) -> int:
+def migrate(
+    db: peewee.SqliteDatabase, *, target: int = LATEST_VERSION, secrets: SecretStore | None = None
+) -> int:
     """Bring the schema up to ``target`` (default: the latest), one transaction per migration.
+
+    Args:
+        secrets: Where migration 8 moves plain-text secrets (needed only when the file has some).
 
     Returns:
         The schema version afterwards.
 
     Raises:
         StorageError: the database is newer than this release, belongs to another program, cannot be
-            backed up, or a migration fails (that migration is rolled back; earlier ones stay).
+            backed up, or a migration fails (that migration is rolled back; earlier ones stay), e.g. because
+            the secret store refused a secret.
     """
     path = Path(db.database)
     with storage_errors(f"cannot read the schema of {path}"):
@@ -321,16 +344,38 @@ def migrate(db: peewee.SqliteDatabase, *, target: int = LATEST_VERSION) -> int:
         return current
     if current >= 1:
         backup_database(db, backup_path(path, current))
+    moved = 0
     for migration in pending:
         failure = f"migration {migration.version} ({migration.description}) of {path} failed"
         with storage_errors(failure), write_transaction(db) as connection:
             for statement in migration.statements:
                 connection.execute(statement)
+            if migration.data is not None:
+                moved += migration.data(connection, secrets or _NoSecretStore())
             connection.execute(f"PRAGMA user_version = {migration.version}")
         log.info(
             "database %s migrated to schema version %d: %s", path, migration.version, migration.description
         )
+    if moved:
+        log.info("%d secrets moved out of %s into %s", moved, path, secrets.description if secrets else "-")
+        forget_freed_text(thread_connection(db), path)
+        scrub_backups(path, pending[-1].version)
     return pending[-1].version
+
+
+class _NoSecretStore:
+    """Stands in when no store was given: fine for a file without secrets, an error for one with them."""
+
+    description = "no secret store"
+
+    def get(self, ref: str) -> str | None:
+        return None
+
+    def set(self, ref: str, value: str) -> None:
+        raise SecretStoreError("the database holds secrets and no secret store was given to move them to")
+
+    def delete(self, ref: str) -> None:
+        return None
 
 
 def schema_version(db: peewee.SqliteDatabase) -> int:

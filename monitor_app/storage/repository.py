@@ -16,6 +16,7 @@ from monitor_app.core.accounts import AccountsState
 from monitor_app.core.jobs import Job
 from monitor_app.core.model import Event, ProgramRuntime, ProgramSpec, Series
 from monitor_app.core.notifications import DeliveryRecord
+from monitor_app.core.secrets import SecretStore
 from monitor_app.core.states import EventKind
 from monitor_app.storage import accounts, automation, meta, plugin_series, programs
 from monitor_app.storage.automation import RecordChange
@@ -55,6 +56,7 @@ class Storage:
         *,
         retention: Retention | None = None,
         busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+        secrets: SecretStore | None = None,
     ) -> "Storage":
         """Open (creating if needed) and migrate the database at ``path``.
 
@@ -62,6 +64,7 @@ class Storage:
             path: The database file; missing parent folders are created.
             retention: How long each metric tier is kept; decides which tier answers ``series``.
             busy_timeout_ms: How long to wait for a lock held by another connection before failing.
+            secrets: Where the plain-text secrets of an older database are moved (migration 8).
 
         Raises:
             StorageError: the file is not a database, comes from a newer monitor_app, or cannot be opened,
@@ -71,7 +74,7 @@ class Storage:
         check_database_file(path)
         db = open_database(path, busy_timeout_ms=busy_timeout_ms)
         try:
-            migrate(db)
+            migrate(db, secrets=secrets)
         except BaseException:
             db.close()
             raise
