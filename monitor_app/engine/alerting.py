@@ -39,6 +39,8 @@ MIN_RESTART_SPACING_S = 60.0
 ProgramCommand = Callable[[str, int, Cause, str], None]
 #: Runs a plugin action "<plugin id>:<action>" for a program: (action, program id, actor).
 PluginAction = Callable[[str, int | None, str], None]
+#: Why the program must not be restarted now, from its plugins ("3 players online"); None when it may.
+UnsafeReason = Callable[[int], str | None]
 
 
 class Alerting(QObject):
@@ -64,6 +66,7 @@ class Alerting(QObject):
         command: ProgramCommand,
         plugin_action: PluginAction | None = None,
         program_name: Callable[[int], str | None],
+        unsafe_reason: UnsafeReason | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -74,6 +77,7 @@ class Alerting(QObject):
         self._command = command
         self._plugin_action = plugin_action
         self._program_name = program_name
+        self._unsafe_reason = unsafe_reason
         self.registry: RecordRegistry[AlertRule] = RecordRegistry(
             (rule_from_dict(spec, existing_id=record_id) for record_id, spec in rules),
             last_id=last_id,
@@ -234,6 +238,9 @@ class Alerting(QObject):
                         f"not restarted again: this rule restarted the program {change.time - last:.0f} s ago "
                         f"(at most once per {spacing:g} s); is the threshold below its normal use?"
                     )
+                reason = self._unsafe_reason(change.program_id) if self._unsafe_reason is not None else None
+                if reason:  # the rule fires again in a later episode; a user's own restart is never held back
+                    raise MonitorError(f"not restarted: it is not safe now ({reason})")
                 self._last_restart[key] = change.time
                 self._command("restart", change.program_id, Cause.RULE, f"alert rule {rule.name!r}")
             elif rule.action is RuleAction.PLUGIN_ACTION and rule.plugin_action:

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from monitor_app.core.alerts import AlertRule, AlertState
 from monitor_app.core.clock import Clock
-from monitor_app.core.jobs import Job
+from monitor_app.core.jobs import Job, JobProgress
 from monitor_app.core.model import Event, MetricsTick, ProgramStatus
 from monitor_app.core.notifications import DeliveryRecord, Notification, WebhookEndpoint
 from monitor_app.core.schedules import Schedule
@@ -63,8 +63,9 @@ class EngineLinks:
     command: ProgramCommand
     plugin_action: PluginAction | None = None
     players_online: Callable[[int], int | None] | None = None
+    unsafe_reason: Callable[[int], str | None] | None = None
     warn: Callable[[int, int, Schedule], None] | None = None
-    run_plugin_action: Callable[[str, int, str], object] | None = None
+    run_plugin_action: Callable[[str, int, str, int], object] | None = None
 
 
 class Automation(QObject):
@@ -129,6 +130,7 @@ class Automation(QObject):
             command=links.command,
             plugin_action=links.plugin_action,
             program_name=links.program_name,
+            unsafe_reason=links.unsafe_reason,
             parent=self,
         )
         seen_ms = storage.meta_int(SCHEDULES_SEEN_UNTIL)
@@ -144,6 +146,7 @@ class Automation(QObject):
             command=links.command,
             program_name=links.program_name,
             players_online=links.players_online,
+            unsafe_reason=links.unsafe_reason,
             warn=links.warn,
             run_plugin_action=links.run_plugin_action,
             parent=self,
@@ -300,6 +303,16 @@ class Automation(QObject):
         job = self.queue.cancel(job_id, now=self._clock.time())
         self._pool.notify(job)
         return job
+
+    def report_progress(self, job_id: int, progress: JobProgress) -> None:
+        """How far a running job is (from its handler's thread); shown in the Jobs view and ``GET /api/jobs``."""
+        job = self.queue.report_progress(job_id, progress, now=self._clock.time())
+        if job is not None:
+            self.job_changed.emit(job)
+
+    def job_cancelled(self, job_id: int) -> bool:
+        """Whether a job was cancelled (a long handler polls this to stop early)."""
+        return self.queue.is_cancelled(job_id)
 
     def enqueue(self, kind: str, payload: dict[str, object], **options: object) -> Job:
         """Queue a job (``title``, ``max_attempts``, ``program_id``, ``run_after``)."""

@@ -38,7 +38,7 @@ from monitor_app.core.validation import validate_program
 from monitor_app.engine.automation import Automation, EngineLinks
 from monitor_app.engine.config import EngineConfig
 from monitor_app.engine.facade import EngineFacade
-from monitor_app.engine.plugins import PluginService
+from monitor_app.engine.plugins import PLUGIN_ACTION_JOB, PluginService
 from monitor_app.settings.schema import MAX_INTERVAL_S, MIN_INTERVAL_S
 from monitor_app.storage.repository import Retention, Storage
 from monitor_app.supervision import platform as platforms
@@ -144,6 +144,10 @@ class LocalEngine(EngineFacade):
             program=lambda pid: self._programs.get(pid),
             is_running=lambda pid: (status := self._statuses.get(pid)) is not None and status.state in PROCESS_STATES,
             persist_samples=self._store_plugin_samples.emit,
+            # Long actions (backups) run as jobs: queued, progress reported and cancels seen through automation.
+            enqueue=lambda kind, payload, **options: self.automation.enqueue(kind, payload, **options),
+            job_progress=lambda job_id, progress: self.automation.report_progress(job_id, progress),
+            job_cancelled=lambda job_id: self.automation.job_cancelled(job_id),
             parent=self,
         )
         self._supervision = SupervisionWorker(
@@ -169,6 +173,7 @@ class LocalEngine(EngineFacade):
                 command=self._automated_command,
                 plugin_action=self.plugins.plugin_action,
                 players_online=self.plugins.players_online,
+                unsafe_reason=self.plugins.unsafe_reason,
                 warn=self.plugins.warn,
                 run_plugin_action=self.plugins.run_named_action,
             ),
@@ -219,6 +224,9 @@ class LocalEngine(EngineFacade):
         self.event_recorded.connect(self.plugins.on_event)
         self.status_changed.connect(self.automation.on_status)
         self.metrics_ready.connect(self.automation.on_tick)
+        # plugins <-> job queue: long plugin actions are jobs; their waiters learn when they finish
+        self.automation.register_handler(PLUGIN_ACTION_JOB, self.plugins.run_job)
+        self.automation.job_changed.connect(self.plugins.on_job_changed)
 
     # ------------------------------------------------------------------ lifecycle
 

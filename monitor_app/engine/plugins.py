@@ -1,11 +1,14 @@
 """Plugins in the running engine: which plugins exist, which program each serves, their threads, and the
-hooks through which they take part in supervision (graceful stop), schedules (warnings, "players online?"),
-alert rules (plugin actions) and notifications (``plugin.<id>.<event>``).
+hooks through which they take part in supervision (graceful stop), schedules (warnings, "is it safe to
+restart now?"), alert rules (plugin actions), the job queue (long actions such as backups run as jobs with
+progress) and notifications (``plugin.<id>.<event>``).
 """
 
 import logging
+import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Future
+from concurrent.futures import CancelledError, Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import replace
 from pathlib import Path
@@ -15,12 +18,13 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from monitor_app.core.clock import Clock
 from monitor_app.core.errors import ConflictError, FieldError, MonitorError, NotFoundError, ValidationError
+from monitor_app.core.jobs import Job, JobOutcome, JobProgress, JobState
 from monitor_app.core.model import Event, PluginSample, ProcessIdentity, ProgramSpec
 from monitor_app.core.notifications import Notification
 from monitor_app.core.plugins import PluginInstance, instance_from_stored, instance_to_dict
 from monitor_app.core.states import Cause, EventKind, ProgramState
 from monitor_app.engine.records import RecordRegistry
-from monitor_app.pluginhost.api import Panel, Plugin, PluginContext, PluginError, ProgramInfo
+from monitor_app.pluginhost.api import Action, Panel, Plugin, PluginContext, PluginError, ProgramInfo
 from monitor_app.pluginhost.loader import PluginInfo, discover
 from monitor_app.pluginhost.settings import validate_params, validate_settings
 from monitor_app.storage.repository import RecordChange
@@ -29,6 +33,14 @@ from monitor_app.workers.plugins import PluginRunner
 log = logging.getLogger(__name__)
 
 ACTION_TIMEOUT_S = 15.0
+#: Job kind of a plugin action run through the job queue (``Action.long_running``, or queued by the plugin).
+PLUGIN_ACTION_JOB = "plugin.action"
+#: How long a job waits for a long action (a backup of many GB) before giving up on it.
+LONG_ACTION_TIMEOUT_S = 6 * 3600.0
+#: A job's progress is passed on at most this often (a zip of 10,000 small files reports 10,000 times).
+PROGRESS_INTERVAL_S = 0.25
+#: How often a job waiting for its plugin checks that the instance still runs and the job is not cancelled.
+WAIT_STEP_S = 0.5
 #: Plugin series are stored at most once per this many seconds per series (the live value is kept always).
 SERIES_STORE_INTERVAL_S = 60.0
 MAX_INSTANCES = 200
@@ -65,6 +77,9 @@ class PluginService(QObject):
         program: Callable[[int], ProgramSpec | None],
         is_running: Callable[[int], bool] = lambda program_id: False,
         persist_samples: Callable[[tuple[PluginSample, ...]], None] = lambda samples: None,
+        enqueue: Callable[..., Job] | None = None,
+        job_progress: Callable[[int, JobProgress], None] = lambda job_id, progress: None,
+        job_cancelled: Callable[[int], bool] = lambda job_id: False,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -76,6 +91,13 @@ class PluginService(QObject):
         self._program = program
         self._is_running = is_running
         self._persist_samples = persist_samples
+        self._enqueue = enqueue
+        self._job_progress = job_progress
+        self._job_cancelled = job_cancelled
+        self._current_job: dict[int, int] = {}  # instance id -> job id of the action running on its thread
+        self._progress_at: dict[int, float] = {}  # job id -> monotonic time of the last report passed on
+        self._job_futures: dict[int, Future[Any]] = {}  # job id -> completed when the job finishes
+        self._futures_lock = threading.Lock()
         self._stored_at: dict[tuple[int, str], float] = {}  # (program id, series) -> wall time last stored
         self.latest: dict[tuple[int, str], tuple[float, float]] = {}  # (program id, series) -> (time, value)
         self.catalog: dict[str, PluginInfo] = {info.id: info for info in discover(roots)}
@@ -129,10 +151,13 @@ class PluginService(QObject):
 
     def action_requires_admin(self, instance_id: int, action: str) -> bool:
         """Whether only an admin may run ``action`` (unknown actions: True, the run reports them)."""
-        instance = self.registry.get(instance_id)
-        info = self.catalog.get(instance.plugin_id)
-        spec = next((a for a in (info.cls.actions if info and info.cls else ()) if a.name == action), None)
+        spec = self._action_spec(self.registry.get(instance_id), action)
         return True if spec is None else spec.admin
+
+    def is_long_running(self, instance_id: int, action: str) -> bool:
+        """Whether ``action`` runs as a job (``queue_action``) rather than being waited for."""
+        spec = self._action_spec(self.registry.get(instance_id), action)
+        return spec is not None and spec.long_running
 
     def panel_json(self, instance_id: int) -> dict[str, Any]:
         self.registry.get(instance_id)
@@ -147,6 +172,8 @@ class PluginService(QObject):
                  "row_actions": [{"action": a, "label": lbl, "param": p} for a, lbl, p in t.row_actions]}
                 for t in panel.tables
             ],
+            "logs": [{"key": log_.key, "title": log_.title, "first": log_.first, "lines": list(log_.lines)}
+                     for log_ in panel.logs],
         }
 
     def instances(self, program_id: int | None = None) -> tuple[PluginInstance, ...]:
@@ -207,15 +234,76 @@ class PluginService(QObject):
     def submit_action(self, instance_id: int, action: str, params: Mapping[str, Any]) -> "Future[Any]":
         """Validate and start an action; the Future holds its JSON-able result or a PluginError."""
         instance = self.registry.get(instance_id)
-        info = self.catalog.get(instance.plugin_id)
-        spec = next((a for a in (info.cls.actions if info and info.cls else ()) if a.name == action), None)
-        if spec is None:
-            raise NotFoundError(f"{instance.plugin_id} has no action {action!r}")
+        spec = self._known_action(instance, action)
         values = validate_params(spec.params, params)
-        runner = self._runners.get(instance_id)
-        if runner is None:
-            raise ConflictError(f"{instance.plugin_id} for this program is not running (switched off?)")
+        runner = self._runner_of(instance)
         return runner.submit(lambda plugin: plugin.run_action(action, values))
+
+    def queue_action(self, instance_id: int, action: str, params: Mapping[str, Any], *, actor: str = "",
+                     title: str = "") -> Job:
+        """Validate an action and queue it as a job (listed in the Jobs view with its progress, cancellable).
+
+        Raises:
+            NotFoundError: no such instance or action. ValidationError: bad parameters.
+            ConflictError: the instance is not running, or there is no job queue.
+        """
+        instance = self.registry.get(instance_id)
+        spec = self._known_action(instance, action)
+        values = validate_params(spec.params, params)
+        self._runner_of(instance)  # refuse now rather than fail in the Jobs view a moment later
+        if self._enqueue is None:
+            raise ConflictError("there is no job queue to run this action")
+        program = self._program(instance.program_id)
+        info = self.catalog.get(instance.plugin_id)
+        plugin_name = info.manifest.name if info and info.manifest else instance.plugin_id
+        future: Future[Any] = Future()
+        with self._futures_lock:  # registered before the job can finish (it may run at once on a worker)
+            job = self._enqueue(
+                PLUGIN_ACTION_JOB,
+                {"instance_id": instance.id, "action": action, "params": dict(values), "actor": actor},
+                title=title or f"{spec.label}: {program.name if program else instance.program_id} ({plugin_name})",
+                max_attempts=1,  # a backup that failed half-way is looked at, not silently run again
+                program_id=instance.program_id,
+            )
+            self._job_futures[job.id] = future
+        return job
+
+    def job_future(self, job_id: int) -> "Future[Any] | None":
+        """Completed when a job from ``queue_action`` finishes: the action's result, or a PluginError saying why
+        not (failed, cancelled). None for a job this service did not queue or that already finished."""
+        with self._futures_lock:
+            return self._job_futures.get(job_id)
+
+    @Slot(object)
+    def on_job_changed(self, job: Job) -> None:
+        """Complete the waiters of plugin jobs that finished (connected to the job queue's changes)."""
+        if job.kind != PLUGIN_ACTION_JOB or not job.finished:
+            return
+        with self._futures_lock:
+            future = self._job_futures.pop(job.id, None)
+        if future is None or future.done():
+            return
+        if job.state is JobState.DONE:
+            future.set_result(job.result.get("result"))
+        elif job.state is JobState.CANCELLED:
+            future.set_exception(PluginError("cancelled"))
+        else:
+            future.set_exception(PluginError(job.last_error or "failed"))
+
+    def run_job(self, job: Job) -> JobOutcome:
+        """The handler of ``plugin.action`` jobs (on a job worker thread): run the action on the instance's
+        thread, its progress reported on the job, and wait for it."""
+        try:
+            instance_id = int(job.payload["instance_id"])  # type: ignore[call-overload]
+            action = str(job.payload["action"])
+            params = job.payload.get("params") or {}
+            instance = self.registry.get(instance_id)
+            spec = self._known_action(instance, action)
+            values = validate_params(spec.params, params)  # type: ignore[arg-type]
+            result = self._run_in_job(instance, action, values, job.id, timeout=LONG_ACTION_TIMEOUT_S)
+        except MonitorError as exc:
+            return JobOutcome(ok=False, error=exc.message, retry=False)
+        return JobOutcome(ok=True, result={"action": action, "result": result})
 
     def run_action(self, instance_id: int, action: str, params: Mapping[str, Any], *, timeout: float = ACTION_TIMEOUT_S) -> Any:
         """``submit_action`` and wait (for the HTTP thread; never call it on the GUI thread).
@@ -270,21 +358,50 @@ class PluginService(QObject):
         action = getattr(getattr(schedule, "action", None), "value", "restart")
         self._each(program_id, lambda p: p.before_scheduled_action(action, minutes))
 
+    def unsafe_reason(self, program_id: int) -> str | None:
+        """Why the program's plugins say it must not be restarted now ("3 players online; a backup is
+        running"), or None when none objects. Called from the engine's thread: the plugins answer without I/O."""
+        reasons = []
+        for instance in self.instances(program_id):
+            runner = self._runners.get(instance.id)
+            plugin = runner.plugin if runner else None
+            if plugin is None or runner is None or runner.status == "disabled":
+                continue
+            try:
+                check = plugin.restart_check()
+            except Exception:
+                log.exception("plugin %s: restart_check failed", runner.name)
+                continue
+            if check is not None and not check.safe:
+                reasons.append(check.reason or f"{runner.name} says not now")
+        return "; ".join(reasons) or None
+
     def plugin_action(self, action: str, program_id: int | None, actor: str) -> None:
-        """``"<plugin id>:<action>"`` for a program (from an alert rule); raises MonitorError if impossible."""
+        """``"<plugin id>:<action>"`` for a program (from an alert rule); raises MonitorError if impossible.
+        A long action is queued as a job."""
         plugin_id, _, name = action.partition(":")
         for instance in self.instances(program_id):
             if instance.plugin_id == plugin_id:
-                self.submit_action(instance.id, name, {})
+                spec = self._action_spec(instance, name)
+                if spec is not None and spec.long_running and self._enqueue is not None:
+                    self.queue_action(instance.id, name, {}, actor=actor)
+                else:
+                    self.submit_action(instance.id, name, {})
                 return
         raise MonitorError(f"no {plugin_id} plugin is attached to this program")
 
-    def run_named_action(self, action: str, program_id: int, actor: str) -> Any:
-        """``"<plugin id>:<action>"`` for a program, waiting for the result (job worker threads only)."""
+    def run_named_action(self, action: str, program_id: int, actor: str, job_id: int | None = None) -> Any:
+        """``"<plugin id>:<action>"`` for a program, waiting for the result (job worker threads only). Within
+        the job ``job_id`` (a schedule's), the action reports its progress on that job and sees its cancel."""
         plugin_id, _, name = action.partition(":")
         for instance in self.instances(program_id):
             if instance.plugin_id == plugin_id:
-                return self.run_action(instance.id, name, {})
+                if job_id is None:
+                    return self.run_action(instance.id, name, {})
+                spec = self._known_action(instance, name)
+                values = validate_params(spec.params, {})
+                timeout = LONG_ACTION_TIMEOUT_S if spec.long_running else ACTION_TIMEOUT_S
+                return self._run_in_job(instance, name, values, job_id, timeout=timeout)
         raise MonitorError(f"no {plugin_id} plugin is attached to this program")
 
     @Slot(object)
@@ -299,6 +416,90 @@ class PluginService(QObject):
             self._each(event.program_id, lambda p: p.on_unexpected_exit(details))
 
     # ------------------------------------------------------------------ internals
+
+    def _action_spec(self, instance: PluginInstance, action: str) -> Action | None:
+        info = self.catalog.get(instance.plugin_id)
+        return next((a for a in (info.cls.actions if info and info.cls else ()) if a.name == action), None)
+
+    def _known_action(self, instance: PluginInstance, action: str) -> Action:
+        spec = self._action_spec(instance, action)
+        if spec is None:
+            raise NotFoundError(f"{instance.plugin_id} has no action {action!r}")
+        return spec
+
+    def _runner_of(self, instance: PluginInstance) -> PluginRunner:
+        runner = self._runners.get(instance.id)
+        if runner is None:
+            raise ConflictError(f"{instance.plugin_id} for this program is not running (switched off?)")
+        return runner
+
+    def _run_in_job(self, instance: PluginInstance, action: str, values: Mapping[str, Any], job_id: int, *,
+                    timeout: float) -> Any:
+        """Run an action on the instance's thread as part of job ``job_id`` and wait (job worker threads only).
+
+        Raises:
+            PluginActionError: the plugin failed, was stopped before it ran the action, the job was cancelled
+                before it started, or it did not finish within ``timeout``.
+        """
+        runner = self._runner_of(instance)
+        instance_id = instance.id
+
+        def call(plugin: Plugin) -> Any:  # on the plugin's thread: its progress and cancel go to this job
+            self._current_job[instance_id] = job_id
+            try:
+                return plugin.run_action(action, values)
+            finally:
+                self._current_job.pop(instance_id, None)
+                self._progress_at.pop(job_id, None)
+
+        future = runner.submit(call)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return future.result(min(WAIT_STEP_S, max(0.0, deadline - time.monotonic())))
+            except FutureTimeout:
+                pass
+            except CancelledError:
+                raise PluginActionError(f"{action} did not run: the plugin was stopped or the job cancelled") from None
+            except PluginError as exc:
+                raise PluginActionError(str(exc)) from None
+            # Not started yet and it never will (the instance was stopped), or nobody wants it any more: drop it.
+            if (self._runners.get(instance_id) is not runner or self._job_cancelled(job_id)) and future.cancel():
+                continue  # the next round reports the cancel
+            if time.monotonic() >= deadline:
+                raise PluginActionError(f"{action} did not finish within {timeout:g} s")
+
+    def _report_progress(self, instance_id: int, done: float, total: float | None, text: str) -> None:
+        """From the plugin's thread: pass the progress of the action it runs to that action's job (throttled)."""
+        job_id = self._current_job.get(instance_id)
+        if job_id is None:
+            return
+        now = time.monotonic()
+        final = total is not None and done >= total
+        if not final and now - self._progress_at.get(job_id, float("-inf")) < PROGRESS_INTERVAL_S:
+            return
+        self._progress_at[job_id] = now
+        try:
+            progress = JobProgress(done=float(done), total=None if total is None else float(total), text=str(text))
+        except (TypeError, ValueError):
+            log.warning("plugin instance %d reported progress that is not a number: %r of %r", instance_id, done,
+                        total)
+            return
+        self._job_progress(job_id, progress)
+
+    def _is_cancelled(self, instance_id: int) -> bool:
+        """From the plugin's thread: whether the job of the action it runs was cancelled."""
+        job_id = self._current_job.get(instance_id)
+        return job_id is not None and self._job_cancelled(job_id)
+
+    def _queue_from_plugin(self, instance_id: int, action: str, params: Mapping[str, Any]) -> int | None:
+        """From the plugin's thread: run one of its own actions as a job (None when there is no job queue)."""
+        if self._enqueue is None:
+            return None
+        try:
+            return self.queue_action(instance_id, action, params, actor="plugin").id
+        except MonitorError as exc:
+            raise PluginError(exc.message) from None
 
     def _each(self, program_id: int, call: Callable[[Plugin], object]) -> None:
         for instance in self.instances(program_id):
@@ -324,6 +525,9 @@ class PluginService(QObject):
             emit=lambda event, details: self._emit(instance, event, details),
             record_metrics=lambda values: self._record_metrics(instance, values),
             is_running=lambda: self._is_running(instance.program_id),
+            progress=lambda done, total=None, text="": self._report_progress(instance.id, done, total, text),
+            cancelled=lambda: self._is_cancelled(instance.id),
+            queue_action=lambda name, params: self._queue_from_plugin(instance.id, name, params),
         )
         settings = {**instance.settings, **instance.secrets}
         runner = PluginRunner(instance.id, lambda: cls(context, settings), name=f"{instance.plugin_id} ({spec.name})")
@@ -408,7 +612,7 @@ class PluginService(QObject):
 
 def _action_json(action: Any) -> dict[str, Any]:
     return {"name": action.name, "label": action.label, "admin": action.admin, "confirm": action.confirm,
-            "params": [_setting_json(p) for p in action.params]}
+            "long_running": action.long_running, "params": [_setting_json(p) for p in action.params]}
 
 
 def _setting_json(setting: Any) -> dict[str, Any]:

@@ -33,6 +33,8 @@ MAX_SCHEDULES = 500
 ProgramCommand = Callable[[str, int, Cause, str], None]
 #: Asks a plugin how many players are online (None = unknown / no plugin).
 PlayersOnline = Callable[[int], int | None]
+#: Why the program must not be acted on now, from its plugins ("a backup is running"); None when it may.
+UnsafeReason = Callable[[int], str | None]
 #: Tells players through a plugin: (program id, minutes left, schedule).
 Warn = Callable[[int, int, Schedule], None]
 
@@ -60,8 +62,9 @@ class Scheduling(QObject):
         command: ProgramCommand,
         program_name: Callable[[int], str | None],
         players_online: PlayersOnline | None = None,
+        unsafe_reason: UnsafeReason | None = None,
         warn: Warn | None = None,
-        run_plugin_action: Callable[[str, int, str], object] | None = None,
+        run_plugin_action: Callable[[str, int, str, int], object] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -84,7 +87,7 @@ class Scheduling(QObject):
             noun="schedule",
             limit=MAX_SCHEDULES,
         )
-        self._planner = SchedulePlanner(players_online)
+        self._planner = SchedulePlanner(players_online, unsafe_reason=unsafe_reason)
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_INTERVAL_MS)
         self._timer.timeout.connect(self.poll)
@@ -167,7 +170,8 @@ class Scheduling(QObject):
             if verb == ScheduleAction.PLUGIN_ACTION:
                 if self._run_plugin_action is None:
                     return JobOutcome(ok=False, error="no plugin system is loaded", retry=False)
-                result = self._run_plugin_action(str(job.payload["plugin_action"]), program_id, actor)
+                # The job's id: a long action (a backup) reports its progress on this job and stops if it is cancelled.
+                result = self._run_plugin_action(str(job.payload["plugin_action"]), program_id, actor, job.id)
                 return JobOutcome(ok=True, result={"action": job.payload["plugin_action"], "result": result})
             self._command(verb, program_id, Cause.SCHEDULE, actor)
         except MonitorError as exc:
@@ -194,17 +198,17 @@ class Scheduling(QObject):
                 max_attempts=1,  # a late restart surprises players more than a missing one
                 program_id=schedule.program_id,
             )
-            players = f" ({step.players} players online)" if step.players else ""
-            self._event(schedule, f"schedule {label!r}: {schedule.action.value} now{players}", step)
+            held = f" ({step.reason}; waited long enough)" if step.reason else ""
+            self._event(schedule, f"schedule {label!r}: {schedule.action.value} now{held}", step)
         elif step.kind is StepKind.WARNING:
             minutes = step.minutes_left or 0
             if self._warn is not None:
                 self._warn(schedule.program_id, minutes, schedule)
             self._event(schedule, f"schedule {self._label(schedule)!r}: {schedule.action.value} in {minutes} min", step)
         elif step.kind is StepKind.DEFERRED:
-            self._event(schedule, f"schedule {self._label(schedule)!r} deferred: {step.players} players online", step)
+            self._event(schedule, f"schedule {self._label(schedule)!r} deferred: {step.reason}", step)
         elif step.kind is StepKind.SKIPPED:
-            self._event(schedule, f"schedule {self._label(schedule)!r} skipped: {step.players} players online", step)
+            self._event(schedule, f"schedule {self._label(schedule)!r} skipped: {step.reason}", step)
         elif step.kind is StepKind.MISSED:
             self._on_missed(schedule, step.due_time)
 
@@ -232,7 +236,7 @@ class Scheduling(QObject):
                 actor=self._label(schedule),
                 message=message,
                 details={"schedule_id": schedule.id, "step": step.kind.value, "due": step.due_time,
-                         "minutes_left": step.minutes_left, "players": step.players},
+                         "minutes_left": step.minutes_left, "players": step.players, "reason": step.reason},
             )
         )
 

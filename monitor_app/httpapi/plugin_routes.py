@@ -2,13 +2,15 @@
 
 Compatible with the original web version's two plugin endpoints (``GET /api/plugins/program/{id}``,
 ``POST /api/plugins/{id}/action``). Secrets (passwords) go in with the settings and never come back out:
-answers list only which secrets are set.
+answers list only which secrets are set. A long-running action (a backup) is not waited for: it is queued as
+a job and answered with 202 and the job, whose progress and outcome ``GET /api/jobs/{id}`` tells.
 """
 
 from typing import Any
 
 from monitor_app.core.ports import Engine
 from monitor_app.core.states import Cause
+from monitor_app.httpapi import schemas
 from monitor_app.httpapi.dispatch import ApiError, Context, Reply, Route
 from monitor_app.httpapi.query import invalid
 
@@ -55,6 +57,12 @@ def build_plugin_routes(engine: Engine) -> list[Route]:
         instance_id = c.params["id"]
         if plugins.action_requires_admin(instance_id, name) and not (c.principal and c.principal.is_admin):
             raise ApiError(403, "forbidden", "only an admin may do this")
+        if plugins.is_long_running(instance_id, name):
+            job = plugins.queue_action(instance_id, name, params, actor=c.actor)
+            engine.record_audit(f"plugin action {name} on instance {instance_id} queued as job {job.id}",
+                                cause=Cause.API, actor=c.actor)
+            return Reply({"instance_id": instance_id, "action": name, "job_id": job.id, "job": schemas.job_json(job)},
+                         status=202, headers={"Location": f"/api/jobs/{job.id}"})
         result = plugins.run_action(instance_id, name, params)
         if plugins.action_requires_admin(instance_id, name):
             engine.record_audit(f"plugin action {name} on instance {instance_id}", cause=Cause.API, actor=c.actor)
@@ -76,7 +84,8 @@ def build_plugin_routes(engine: Engine) -> list[Route]:
         Route("DELETE", "/api/plugins/{id}", detach, "admin", "Detach a plugin from its program", limit="manage",
               status=204, tag="plugins"),
         Route("POST", "/api/plugins/{id}/action", action, "guest",
-              "Run a plugin action (admins only, except read actions such as players)", limit="action",
+              "Run a plugin action (admins only, except read actions such as players); a long one (a backup) "
+              "is queued as a job and answered with 202 and the job", limit="action",
               body="PluginAction", tag="plugins"),
         Route("GET", "/api/plugins/{id}/panel", panel, "guest", "What the plugin's panel shows now",
               tag="plugins"),

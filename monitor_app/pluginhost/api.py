@@ -74,6 +74,9 @@ class Action:
         params: Parameters, validated like settings before the plugin sees them.
         admin: Only admins may run it (reads such as ``players`` are open to guests).
         confirm: A question to confirm in the window before running (None: no confirmation).
+        long_running: Runs as a job of the monitor's job queue (listed in the Jobs view with its progress,
+            cancellable) instead of being waited for: for work of minutes such as a backup. The plugin reports
+            progress with ``context.progress`` and may stop early when ``context.cancelled()`` says so.
     """
 
     name: str
@@ -81,6 +84,7 @@ class Action:
     params: tuple[Setting, ...] = ()
     admin: bool = True
     confirm: str | None = None
+    long_running: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,12 +118,45 @@ class PanelTable:
 
 
 @dataclass(frozen=True, slots=True)
+class PanelLog:
+    """A live text log in the panel (e.g. a log file's tail): the window follows it, filters it as the user
+    types and can pause it.
+
+    Attributes:
+        key: Identifies the log within the panel.
+        title: Shown above it.
+        lines: The latest lines, oldest first (bounded by the plugin; a few hundred is plenty).
+        first: Sequence number of ``lines[0]`` among every line the log ever had (counts up, never reused while
+            the plugin runs), so the window appends only what is new.
+    """
+
+    key: str
+    title: str
+    lines: tuple[str, ...] = ()
+    first: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Panel:
     """What the program detail view shows for a plugin instance (rendered by the window, no Qt in plugins)."""
 
     facts: tuple[tuple[str, str], ...] = ()  # (label, value)
     tables: tuple[PanelTable, ...] = ()
     status: str = ""  # one line, e.g. "connected over REST" or the last error
+    logs: tuple[PanelLog, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RestartCheck:
+    """A plugin's answer to "may the monitor restart the program now, on its own initiative?".
+
+    Attributes:
+        safe: False holds back scheduled and alert-rule restarts (a user's own restart is never held back).
+        reason: Why not, for the event log: "3 players online", "a backup is running".
+    """
+
+    safe: bool
+    reason: str = ""
 
 
 @dataclass
@@ -133,6 +170,12 @@ class PluginContext:
         emit: ``emit(event, details)`` sends ``plugin.<plugin id>.<event>`` to webhooks and the event log.
         record_metrics: ``record_metrics({"fps": 59.8, …})`` adds a point to the plugin's extra series.
         is_running: Whether the program has a live process now (e.g. refuse a restore while it runs).
+        progress: ``progress(done, total, text)`` during a ``long_running`` action: shown with its job
+            (``total`` None when unknown). Outside such an action it does nothing. Cheap to call often.
+        cancelled: During a ``long_running`` action, whether the user cancelled its job (stop early, clean up,
+            raise PluginError). Always False otherwise.
+        queue_action: ``queue_action(name, params)`` runs one of the plugin's own actions as a job (e.g. a
+            backup before a scheduled restart) and returns the job id (None when there is no job queue).
     """
 
     program: ProgramInfo
@@ -141,12 +184,16 @@ class PluginContext:
     emit: Callable[[str, Mapping[str, Any]], None]
     record_metrics: Callable[[Mapping[str, float]], None]
     is_running: Callable[[], bool] = lambda: False
+    progress: Callable[[float, float | None, str], None] = lambda done, total=None, text="": None
+    cancelled: Callable[[], bool] = lambda: False
+    queue_action: Callable[[str, Mapping[str, Any]], int | None] = lambda name, params: None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
 class Plugin:
     """Base class of every plugin; override what the plugin offers. Every method runs on the instance's
-    worker thread, except ``graceful_stop_wait`` and ``players_online`` (called from the engine: no I/O)."""
+    worker thread, except ``graceful_stop_wait``, ``players_online`` and ``restart_check`` (called from the
+    engine: no I/O)."""
 
     #: The settings form; a ``secret`` setting is stored apart and never shown back.
     settings_schema: ClassVar[tuple[Setting, ...]] = ()
@@ -197,6 +244,14 @@ class Plugin:
         """How many people are using the program now (None: unknown). From state kept by ``poll``: no I/O."""
         return None
 
+    def restart_check(self) -> RestartCheck | None:
+        """Whether a scheduled or alert-rule restart may happen now (None: no opinion). From state kept by
+        ``poll`` or by a running action: no I/O. The default says no while ``players_online`` counts anyone."""
+        players = self.players_online()
+        if players:
+            return RestartCheck(False, f"{players} player{'s' if players != 1 else ''} online")
+        return None
+
     def settings_changed(self, settings: Mapping[str, Any]) -> None:
         """The user changed the settings; the default keeps them for the next call."""
         self.settings = dict(settings)
@@ -211,11 +266,13 @@ __all__ = [
     "Action",
     "MetricSeries",
     "Panel",
+    "PanelLog",
     "PanelTable",
     "Plugin",
     "PluginContext",
     "PluginError",
     "ProgramInfo",
+    "RestartCheck",
     "Setting",
 ]
 # The RCON names (``_RCON_NAMES``) are part of the API too, resolved on first use by ``__getattr__``.

@@ -12,10 +12,12 @@ plugin, queue the action as a job, log a skip). Rules:
   the fire became the next one (the schedule was created or changed, the monitor started, the previous fire
   ended late) is never announced; if one poll passes several marks only the last is announced, and only if it
   is at most ``grace`` old, so a player is never told "10 minutes" when 3 are left.
-- Players online (asked through ``players_online(program_id)`` at fire time; None = unknown, counts as 0):
-  ``run`` does not ask; ``skip`` emits "skipped" and waits for the next fire; ``defer`` emits "deferred" and
-  asks again every minute (one "deferred" step per attempt), runs as soon as nobody is online, and runs
-  anyway once ``defer_max_min`` minutes have passed since the fire (the "run" step then carries the count).
+- Not safe now (asked at fire time through ``unsafe_reason(program_id)``, the plugins' "is it safe to restart
+  now?" answer such as "a backup is running", and ``players_online(program_id)``; None = unknown, counts as
+  safe / nobody): ``run`` does not ask; ``skip`` emits "skipped" with the reason and waits for the next fire;
+  ``defer`` emits "deferred" and asks again every minute (one "deferred" step per attempt), runs as soon as
+  it is safe, and runs anyway once ``defer_max_min`` minutes have passed since the fire (the "run" step then
+  carries the reason).
   Fires that fall inside a deferral are absorbed by the run that ends it.
 - A changed schedule starts afresh (a pending deferral is dropped); an unchanged one keeps its state.
 """
@@ -40,6 +42,8 @@ DEFER_RETRY_SECONDS = 60.0
 MAX_MISSED_LISTED = 100
 
 PlayersOnline = Callable[[int], int | None]
+#: Why the program must not be acted on now (None: it may).
+UnsafeReason = Callable[[int], str | None]
 
 
 class StepKind(StrEnum):
@@ -60,6 +64,7 @@ class PlannedStep:
         due_time: The fire this step is about (epoch seconds), also for warnings and deferrals.
         minutes_left: For warnings, the announced minutes.
         players: Players online when asked (skip/defer policies), None if not asked or unknown.
+        reason: Why it was not safe to act when asked ("3 players online", "a backup is running"), else None.
     """
 
     kind: StepKind
@@ -67,6 +72,7 @@ class PlannedStep:
     due_time: float
     minutes_left: int | None = None
     players: int | None = None
+    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +103,12 @@ class SchedulePlanner:
         self,
         players_online: PlayersOnline | None = None,
         *,
+        unsafe_reason: UnsafeReason | None = None,
         local_zone: tzinfo | None = None,
         grace: float = GRACE_SECONDS,
     ) -> None:
         self._players_online = players_online
+        self._unsafe_reason = unsafe_reason
         self._local_zone = local_zone
         self._grace = grace
         self._tracks: dict[int, _Track] = {}
@@ -247,18 +255,18 @@ class SchedulePlanner:
         assert track.due is not None
         due, schedule = track.due, track.schedule
         policy = schedule.when_players_online
-        players = None if policy is WhenPlayersOnline.RUN else self._ask_players(schedule)
-        if players:
+        players, reason = (None, None) if policy is WhenPlayersOnline.RUN else self._ask(schedule)
+        if reason:
             if policy is WhenPlayersOnline.SKIP:
-                steps.append(PlannedStep(StepKind.SKIPPED, schedule, due, players=players))
+                steps.append(PlannedStep(StepKind.SKIPPED, schedule, due, players=players, reason=reason))
                 self._arm(track, self._next(track, max(due, now)), now)
                 return
-            steps.append(PlannedStep(StepKind.DEFERRED, schedule, due, players=players))
+            steps.append(PlannedStep(StepKind.DEFERRED, schedule, due, players=players, reason=reason))
             track.defer_until = due + schedule.defer_max_min * 60
             track.retry_at = min(now + DEFER_RETRY_SECONDS, track.defer_until)
             track.marks = ()
             return
-        steps.append(PlannedStep(StepKind.RUN, schedule, due, players=players))
+        steps.append(PlannedStep(StepKind.RUN, schedule, due, players=players, reason=reason))
         self._arm(track, self._next(track, max(due, now)), now)
 
     def _retry_deferred(self, track: _Track, now: float, steps: list[PlannedStep]) -> None:
@@ -270,13 +278,27 @@ class SchedulePlanner:
             steps.append(PlannedStep(StepKind.MISSED, schedule, due))
             self._arm(track, self._next(track, now - self._grace), now)
             return
-        players = self._ask_players(schedule)
-        if players and now < deadline:
-            steps.append(PlannedStep(StepKind.DEFERRED, schedule, due, players=players))
+        players, reason = self._ask(schedule)
+        if reason and now < deadline:
+            steps.append(PlannedStep(StepKind.DEFERRED, schedule, due, players=players, reason=reason))
             track.retry_at = min(now + DEFER_RETRY_SECONDS, deadline)
             return
-        steps.append(PlannedStep(StepKind.RUN, schedule, due, players=players))
+        steps.append(PlannedStep(StepKind.RUN, schedule, due, players=players, reason=reason))
         self._arm(track, self._next(track, max(due, now)), now)
+
+    def _ask(self, schedule: Schedule) -> tuple[int | None, str | None]:
+        """(players online, why it is not safe to act now); the reason names the players if nothing else."""
+        players = self._ask_players(schedule)
+        reason = None
+        if self._unsafe_reason is not None:
+            try:
+                reason = self._unsafe_reason(schedule.program_id)
+            except Exception:  # a plugin's failure must not stop the schedule; unknown counts as safe
+                log.warning("the safety check failed for program %s; treating it as safe", schedule.program_id,
+                            exc_info=True)
+        if not reason and players:
+            reason = f"{players} players online"
+        return players, reason or None
 
     def _ask_players(self, schedule: Schedule) -> int | None:
         if self._players_online is None:

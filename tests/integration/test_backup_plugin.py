@@ -68,6 +68,7 @@ def test_a_schedule_runs_the_backup_as_a_job(qtbot, tmp_path) -> None:
                                     for j in engine.automation.jobs()), timeout=10_000)
         job = next(j for j in engine.automation.jobs() if j.kind == "schedule.action")
         assert job.result["result"]["files"] == 1
+        assert job.progress is not None and job.progress.percent == 100  # the backup's progress, on the schedule's job
         assert len(list((tmp_path / "bk").glob("backup-*.zip"))) == 1
     finally:
         engine.shutdown()

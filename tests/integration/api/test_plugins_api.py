@@ -50,3 +50,35 @@ def test_plugins_over_the_api(qtbot, api) -> None:
     assert changed.json()["secrets_set"] == ["password"]
     assert api.admin("DELETE", f"/api/plugins/{instance_id}").status_code == 204
     assert api.guest("GET", f"/api/plugins/{instance_id}").status_code == 404
+
+
+def test_a_long_action_is_answered_with_202_and_its_job(qtbot, api, tmp_path) -> None:
+    spec = add_program(api.engine)
+    gate = tmp_path / "gate"
+    gate.mkdir()
+    created = api.admin("POST", f"/api/plugins/program/{spec.id}", json={"plugin": "steps", "settings": {"gate": str(gate)}})
+    instance_id = created.json()["id"]
+    qtbot.waitUntil(lambda: api.engine.plugins.describe(api.engine.plugins.instance(instance_id))["status"] == "running",
+                    timeout=5000)
+    actions = {a["name"]: a for a in created.json()["actions"]}
+    assert actions["work"]["long_running"] and not actions["quick"]["long_running"]
+    quick = api.guest("POST", f"/api/plugins/{instance_id}/action", json={"action": "quick"})
+    assert quick.status_code == 200 and quick.json()["result"] == "quick"  # short actions still answer at once
+    assert api.guest("POST", f"/api/plugins/{instance_id}/action", json={"action": "work"}).status_code == 403
+    bad = api.admin("POST", f"/api/plugins/{instance_id}/action", json={"action": "work", "params": {"steps": 0}})
+    assert bad.status_code == 422  # validated before anything is queued
+    queued = api.admin("POST", f"/api/plugins/{instance_id}/action", json={"action": "work", "params": {"steps": 2}})
+    assert queued.status_code == 202, queued.text
+    job_id = queued.json()["job_id"]
+    assert queued.headers["Location"] == f"/api/jobs/{job_id}" and queued.json()["job"]["kind"] == "plugin.action"
+    (gate / "0").touch()
+
+    def job():  # type: ignore[no-untyped-def]
+        return api.admin("GET", f"/api/jobs/{job_id}").json()
+
+    qtbot.waitUntil(lambda: job()["progress"] is not None, timeout=5000)
+    assert job()["progress"] == {"done": 1.0, "total": 2.0, "percent": 50, "text": "1 of 2 steps"}
+    (gate / "1").touch()
+    qtbot.waitUntil(lambda: job()["state"] == "done", timeout=5000)
+    listed = next(j for j in api.admin("GET", "/api/jobs").json() if j["id"] == job_id)
+    assert listed["progress"]["percent"] == 100 and listed["result"]["result"]["steps"] == 2
