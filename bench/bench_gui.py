@@ -125,7 +125,7 @@ def run_app(data: Path, interval: float):  # type: ignore[no-untyped-def]
 
     from monitor_app.desktop import DesktopApp
     from monitor_app.options import parse_options
-    from monitor_app.settings import XdgAutostart
+    from monitor_app.settings import SystemdUserBootService, XdgAutostart
 
     app = QApplication.instance() or QApplication([])
     options = parse_options(["--interval", str(interval), "--data-dir", str(data)], {})
@@ -135,6 +135,7 @@ def run_app(data: Path, interval: float):  # type: ignore[no-untyped-def]
         data,
         tray=False,
         autostart=XdgAutostart(data / "xdg"),
+        boot_service=SystemdUserBootService(config_home=data / "xdg"),
         first_run_prompt=False,
     )
     return app, desktop

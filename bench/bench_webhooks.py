@@ -153,7 +153,13 @@ def bench_flood(args: argparse.Namespace) -> None:
     from monitor_app.core.notifications import Notification
     from monitor_app.desktop import DesktopApp
     from monitor_app.options import parse_options
-    from monitor_app.settings import SETTINGS_FILE_NAME, Settings, SettingsStore, XdgAutostart
+    from monitor_app.settings import (
+        SETTINGS_FILE_NAME,
+        Settings,
+        SettingsStore,
+        SystemdUserBootService,
+        XdgAutostart,
+    )
 
     receiver = Receiver(fail=args.fail)
     with tempfile.TemporaryDirectory() as tmp:
@@ -164,7 +170,7 @@ def bench_flood(args: argparse.Namespace) -> None:
         app = QApplication.instance() or QApplication([])
         options = parse_options(["--data-dir", str(data)], {})
         desktop = DesktopApp(app, replace(options, api_port=0), data, tray=False, autostart=XdgAutostart(data / "x"),
-                             first_run_prompt=False)
+                             boot_service=SystemdUserBootService(config_home=data / "x"), first_run_prompt=False)
         gaps: list[float] = []
         stalls: list[tuple[float, float]] = []  # (seconds since queueing, gap ms) of gaps over 50 ms
         last = [time.perf_counter()]

@@ -7,9 +7,10 @@ user's settings when they change.
 import getpass
 import logging
 import os
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QSettings, QTimer, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, QTimer, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
 from monitor_app.auth.bootstrap import ENV_ADMIN_PASSWORD, initial_admin_password
@@ -21,13 +22,18 @@ from monitor_app.resources import translations_dir
 from monitor_app.settings import (
     SETTINGS_FILE_NAME,
     Autostart,
+    BootService,
+    BootServiceStatus,
     Settings,
     SettingsStore,
     current_app_command,
     current_autostart,
+    current_boot_service,
+    mirror_keep_running_at_boot,
     mirror_start_with_os,
 )
 from monitor_app.ui.background import BackgroundTasks
+from monitor_app.ui.boot_engine_status import read_boot_engine_report
 from monitor_app.ui.first_admin_dialog import FirstAdminDialog
 from monitor_app.ui.i18n import Translations
 from monitor_app.ui.icons import app_icon
@@ -66,6 +72,7 @@ class DesktopApp(QObject):
         *,
         tray: bool = True,
         autostart: Autostart | None = None,
+        boot_service: BootService | None = None,
         first_run_prompt: bool = True,
     ) -> None:
         super().__init__()
@@ -75,6 +82,7 @@ class DesktopApp(QObject):
         install_collector(app)  # Qt objects must never be garbage-collected on a worker thread
         self.store = SettingsStore(data_dir / SETTINGS_FILE_NAME)
         self.autostart = autostart or current_autostart()
+        self.boot_service = boot_service or current_boot_service()
         self.settings = mirror_start_with_os(self.store.load(), self.autostart)
         self.translations = Translations(app, translations_dir())
         self.translations.apply(self.settings.language)
@@ -109,6 +117,7 @@ class DesktopApp(QObject):
         self.engine.start()
         self._ensure_admin()
         self._start_api()
+        self._mirror_boot_service()
 
     def _ensure_admin(self) -> None:
         """No account yet: take MONITOR_ADMIN_PASSWORD, else ask the person at the PC (there is no default)."""
@@ -173,6 +182,8 @@ class DesktopApp(QObject):
             data_dir=str(self.data_dir),
             autostart_where=self.autostart.describe(),
             interval_locked=self.options.interval_s is not None,
+            boot_report=partial(read_boot_engine_report, self.boot_service, self.data_dir),
+            tasks=self.tasks,
             parent=self.window,
         )
         if dialog.exec() and dialog.result_settings is not None:
@@ -191,6 +202,8 @@ class DesktopApp(QObject):
             except MonitorError as exc:
                 problems.append(exc.message)
                 new = new.replace(start_with_os=old.start_with_os)
+        if new.keep_running_at_boot != old.keep_running_at_boot:
+            self._change_boot_service(install=new.keep_running_at_boot)
         try:
             self.store.save(new)
         except MonitorError as exc:
@@ -212,6 +225,66 @@ class DesktopApp(QObject):
             self._start_api()
         if problems:
             QMessageBox.warning(self.window, QCoreApplication.translate("DesktopApp", "Settings"), "\n".join(problems))
+
+    # ------------------------------------------------------------------ background engine at boot
+
+    def _mirror_boot_service(self) -> None:
+        """Set ``keep_running_at_boot`` from the OS entry (read off the GUI thread: it runs schtasks/systemctl)."""
+        self.tasks.run(self.boot_service.status, self._on_boot_status, self._on_boot_status_unknown, key="boot")
+
+    def _change_boot_service(self, *, install: bool) -> None:
+        """Install or remove the entry off the GUI thread; on failure the setting goes back and the user is told."""
+        service = self.boot_service
+        try:
+            command = current_app_command() if install else []
+        except MonitorError as exc:
+            self._on_boot_change_failed(install, exc)
+            return
+        data_dir = self.data_dir
+
+        def change() -> BootServiceStatus:
+            if install:
+                service.install(command, data_dir)
+            else:
+                service.uninstall()
+            return service.status()
+
+        self.tasks.run(change, self._on_boot_changed, partial(self._on_boot_change_failed, install), key="boot")
+
+    def _on_boot_status(self, status: BootServiceStatus) -> None:
+        self._keep_setting(mirror_keep_running_at_boot(self.settings, status))
+
+    def _on_boot_status_unknown(self, error: Exception) -> None:
+        message = error.message if isinstance(error, MonitorError) else str(error)
+        log.warning("cannot tell whether the background engine starts at boot (%s); showing the saved choice", message)
+
+    def _on_boot_changed(self, status: BootServiceStatus) -> None:
+        self._on_boot_status(status)
+        if status.warning:
+            self.show_problem(QCoreApplication.translate("DesktopApp", "Background engine"), status.warning)
+
+    def _on_boot_change_failed(self, install: bool, error: Exception) -> None:
+        message = error.message if isinstance(error, MonitorError) else str(error)
+        log.warning("cannot change the background engine's boot entry: %s", message)
+        self._keep_setting(self.settings.replace(keep_running_at_boot=not install))
+        self._mirror_boot_service()  # then what the operating system really has (a change may have half happened)
+        self.show_problem(QCoreApplication.translate("DesktopApp", "Background engine"), message)
+
+    def _keep_setting(self, new: Settings) -> None:
+        if new == self.settings:
+            return
+        try:
+            self.store.save(new)
+        except MonitorError as exc:
+            log.warning("cannot save settings: %s", exc.message)
+        self.settings = new
+
+    def show_problem(self, title: str, text: str) -> QMessageBox:
+        """A warning that does not block the caller (the result of background work arrives in a slot)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self.window)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
 
     # ------------------------------------------------------------------ tray
 

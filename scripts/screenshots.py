@@ -36,7 +36,7 @@ def main() -> int:
     from monitor_app.core.states import Cause, RestartPolicy
     from monitor_app.desktop import DesktopApp
     from monitor_app.options import parse_options
-    from monitor_app.settings import XdgAutostart
+    from monitor_app.settings import SystemdUserBootService, XdgAutostart
     from monitor_app.ui.tray_icon import TrayIcon
 
     app = QApplication([])
@@ -50,7 +50,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
         desktop = DesktopApp(app, replace(parse_options(["--data-dir", tmp], {}), api_port=0), data, tray=False,
-                             autostart=XdgAutostart(data / "xdg"), first_run_prompt=False)
+                             autostart=XdgAutostart(data / "xdg"),
+                             boot_service=SystemdUserBootService(config_home=data / "xdg"), first_run_prompt=False)
         desktop.apply_settings(desktop.settings.replace(language=args.language))
         engine = desktop.engine
         programs = [

@@ -1,10 +1,13 @@
-"""Settings: sampling interval, start with the OS, language, theme, history retention, the data folder.
+"""Settings: sampling interval, start with the OS, the background engine at boot, language, theme, history retention,
+the data folder.
 
 Ranges and choices come from the settings schema (``settings.FIELDS``), so the dialog cannot offer a value
 the store would refuse; the schema's validation still has the last word and its messages appear inline.
 """
 
-from PySide6.QtCore import QEvent, QUrl, Slot
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,6 +28,8 @@ from PySide6.QtWidgets import (
 
 from monitor_app.core.errors import ValidationError
 from monitor_app.settings import FIELDS, Settings
+from monitor_app.ui.background import BackgroundTasks
+from monitor_app.ui.boot_engine_status import BootEngineReport, describe_report
 
 ERROR_STYLE = "color: #c9362c;"
 #: Language names are shown in their own language, so anyone can find theirs.
@@ -39,6 +44,8 @@ class SettingsDialog(QDialog):
         data_dir: Shown read-only, with a button to open it.
         autostart_where: Where the "start with the OS" entry lives (shown as a hint).
         interval_locked: The interval comes from the command line or environment and cannot be changed here.
+        boot_report: Reads the background engine's state (blocking: it runs in ``tasks``); ``None`` hides the line.
+        tasks: Where ``boot_report`` runs.
     """
 
     def __init__(
@@ -48,12 +55,17 @@ class SettingsDialog(QDialog):
         data_dir: str,
         autostart_where: str = "",
         interval_locked: bool = False,
+        boot_report: Callable[[], BootEngineReport] | None = None,
+        tasks: BackgroundTasks | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._settings = settings
         self._data_dir = data_dir
         self._autostart_where = autostart_where
+        self._boot_report = boot_report if tasks is not None else None
+        self._tasks = tasks
+        self._boot_report_shown: BootEngineReport | None = None
         self.result_settings: Settings | None = None
         self._errors: dict[str, QLabel] = {}
 
@@ -66,6 +78,20 @@ class SettingsDialog(QDialog):
         self.autostart_hint = QLabel()
         self.autostart_hint.setWordWrap(True)
         self.autostart_hint.setStyleSheet("color: palette(mid);")
+        self.keep_running_at_boot = QCheckBox()
+        self.keep_running_at_boot.setChecked(settings.keep_running_at_boot)
+        self.boot_status = QLabel()
+        self.boot_status.setWordWrap(True)
+        self.boot_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.boot_status_refresh = QPushButton()
+        self.boot_status_refresh.clicked.connect(self.refresh_boot_status)
+        boot_row = QHBoxLayout()
+        boot_row.setContentsMargins(0, 0, 0, 0)
+        boot_row.addWidget(self.boot_status, 1)
+        boot_row.addWidget(self.boot_status_refresh, 0, Qt.AlignmentFlag.AlignTop)
+        self.boot_status_box = QWidget()
+        self.boot_status_box.setLayout(boot_row)
+        self.boot_status_box.setVisible(self._boot_report is not None)
         self.language = QComboBox()
         for code in FIELDS["language"].choices or ():
             self.language.addItem(LANGUAGE_NAMES.get(code, ""), code)
@@ -93,6 +119,8 @@ class SettingsDialog(QDialog):
         general.addRow("", self.interval_locked_note)
         general.addRow("", self.start_with_os)
         general.addRow("", self.autostart_hint)
+        general.addRow("", self.keep_running_at_boot)
+        general.addRow("", self.boot_status_box)
         general.addRow(self._labels["language"], self._with_error("language", self.language))
         general.addRow(self._labels["theme"], self._with_error("theme", self.theme))
         data_row = QHBoxLayout()
@@ -152,6 +180,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.form_error)
         layout.addWidget(self.buttons)
         self._retranslate()
+        self.refresh_boot_status()
 
     def _number_box(self, field: str, value: float, *, decimals: int) -> QDoubleSpinBox:
         info = FIELDS[field]
@@ -182,6 +211,7 @@ class SettingsDialog(QDialog):
         return {
             "interval_s": self.interval.value(),
             "start_with_os": self.start_with_os.isChecked(),
+            "keep_running_at_boot": self.keep_running_at_boot.isChecked(),
             "language": self.language.currentData(),
             "theme": self.theme.currentData(),
             "retention_raw_hours": self.raw_hours.value(),
@@ -201,6 +231,26 @@ class SettingsDialog(QDialog):
         if index >= 0 and text == self.api_host.itemText(index):
             return str(self.api_host.itemData(index))
         return text
+
+    @Slot()
+    def refresh_boot_status(self) -> None:
+        """Read the background engine's state again (off the GUI thread); the line says so meanwhile."""
+        if self._boot_report is None or self._tasks is None:
+            return
+        self._boot_report_shown = None
+        self.boot_status.setText(self.tr("Checking the background engine…"))
+        self.boot_status_refresh.setEnabled(False)
+        self._tasks.run(
+            self._boot_report, self._on_boot_report, self._on_boot_report_failed, owner=self, key="boot-engine-status"
+        )
+
+    def _on_boot_report(self, report: BootEngineReport) -> None:
+        self._boot_report_shown = report
+        self.boot_status.setText(describe_report(report))
+        self.boot_status_refresh.setEnabled(True)
+
+    def _on_boot_report_failed(self, error: Exception) -> None:
+        self._on_boot_report(BootEngineReport(None, str(error) or type(error).__name__))
 
     @Slot()
     def _on_accept(self) -> None:
@@ -242,6 +292,14 @@ class SettingsDialog(QDialog):
         self.interval_locked_note.setText(self.tr("Set on the command line or by MONITOR_INTERVAL"))
         self.start_with_os.setText(self.tr("Start monitor_app when I sign in"))
         self.autostart_hint.setText(self._autostart_where)
+        self.keep_running_at_boot.setText(self.tr("Keep running at boot without login"))
+        self.keep_running_at_boot.setToolTip(
+            self.tr("Starts the monitor without a window when the PC starts, before anyone signs in, so your "
+                    "servers come back after a reboot. It uses the same data folder as this window.")
+        )
+        self.boot_status_refresh.setText(self.tr("Check again"))
+        if self._boot_report_shown is not None:
+            self.boot_status.setText(describe_report(self._boot_report_shown))
         self.open_data_dir.setText(self.tr("Open"))
         self.language.setItemText(self.language.findData("system"), self.tr("Follow the system"))
         self.api.setTitle(self.tr("Remote access (REST API)"))
