@@ -24,6 +24,7 @@ from monitor_app.core.notifications import Notification
 from monitor_app.core.plugins import PluginInstance, instance_from_stored, instance_to_dict
 from monitor_app.core.states import Cause, EventKind, ProgramState
 from monitor_app.engine.records import RecordRegistry
+from monitor_app.engine.secret_records import plugin_change
 from monitor_app.pluginhost.api import Action, Panel, Plugin, PluginContext, PluginError, ProgramInfo
 from monitor_app.pluginhost.loader import PluginInfo, discover
 from monitor_app.pluginhost.settings import validate_params, validate_settings
@@ -109,6 +110,8 @@ class PluginService(QObject):
             noun="plugin instance",
             limit=MAX_INSTANCES,
         )
+        # Secret keys last handed to storage per instance: those no longer set are deleted from the store.
+        self._secret_keys = {instance.id: frozenset(instance.secrets) for instance in self.registry.all()}
         self._runners: dict[int, PluginRunner] = {}
         self._stopping: set[PluginRunner] = set()  # detached or changed, their thread still finishing
         self._running = False
@@ -606,8 +609,10 @@ class PluginService(QObject):
         return replace(base, settings=settings, secrets=secrets, enabled=enabled)
 
     def _persist(self, instance_id: int, instance: PluginInstance | None) -> None:
-        spec = None if instance is None else instance_to_dict(instance, with_secrets=True)
-        self._persist_record(RecordChange("plugin_instances", instance_id, spec))
+        previous = self._secret_keys.pop(instance_id, frozenset())
+        if instance is not None:
+            self._secret_keys[instance_id] = frozenset(instance.secrets)
+        self._persist_record(plugin_change(instance_id, instance, previous))  # secrets to the secret store
 
 
 def _action_json(action: Any) -> dict[str, Any]:
