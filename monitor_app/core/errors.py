@@ -51,6 +51,12 @@ class ConflictError(MonitorError):
     code = "conflict"
 
 
+class ForbiddenError(MonitorError):
+    """The signed-in user may not do this (a guest asking for a change); nothing was changed."""
+
+    code = "forbidden"
+
+
 class LaunchError(MonitorError):
     """The operating system refused to start a program."""
 

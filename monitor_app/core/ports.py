@@ -9,6 +9,7 @@ status and event snapshots.
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+from monitor_app.core.accounts import ApiKey, Role, Session, User
 from monitor_app.core.alerts import AlertRule, AlertState
 from monitor_app.core.jobs import Job
 from monitor_app.core.model import Event, MetricsTick, ProgramSpec, ProgramStatus, Series
@@ -205,6 +206,43 @@ class PluginsPort(Protocol):
     def series_names(self, program_id: int) -> list[str]:
         """``<plugin id>.<key>`` of the extra series the program's plugins measure."""
         ...
+
+
+class AccountsPort(Protocol):
+    """Users and API keys (``auth.AccountService`` in-process; a remote engine answers over HTTP).
+
+    Every call may block (bcrypt, or a request to another PC): the GUI makes them off its thread.
+    Changes raise ValidationError (every problem listed), ConflictError (a taken name, the last admin)
+    or NotFoundError; sign-in raises ``auth`` errors (wrong password, locked username).
+    """
+
+    def has_users(self) -> bool: ...
+
+    def ensure_admin(self, password: str) -> User:
+        """Create the first administrator, ``admin`` (only while no account exists)."""
+        ...
+
+    def login(self, username: str, password: str, *, client: str) -> tuple[str, Session, User]:
+        """Check a password; returns the bearer token (shown once), its session and the user."""
+        ...
+
+    def users(self) -> tuple[User, ...]: ...
+
+    def create_user(self, username: str, password: str, role: Role | str = ...) -> User: ...
+
+    def update_user(self, user_id: int, *, role: Role | str | None = None, password: str | None = None) -> User:
+        """A new password signs the user out everywhere."""
+        ...
+
+    def delete_user(self, user_id: int) -> None: ...
+
+    def api_keys(self) -> tuple[ApiKey, ...]: ...
+
+    def create_api_key(self, name: str, *, user_id: int) -> tuple[str, ApiKey]:
+        """Returns the key itself (shown once, never stored) and its record."""
+        ...
+
+    def revoke_api_key(self, key_id: int) -> None: ...
 
 
 class Engine(EngineQueries, EngineCommands, Protocol):

@@ -38,7 +38,8 @@ ACTION_TIMEOUT_S = 15.0
 PLUGIN_ACTION_JOB = "plugin.action"
 #: How long a job waits for a long action (a backup of many GB) before giving up on it.
 LONG_ACTION_TIMEOUT_S = 6 * 3600.0
-#: A job's progress is passed on at most this often (a zip of 10,000 small files reports 10,000 times).
+#: A job's progress is passed on when its percentage changes (at most 101 times), else at most this often (a zip
+#: of 10,000 small files reports 10,000 times; most of them only move the text).
 PROGRESS_INTERVAL_S = 0.25
 #: How often a job waiting for its plugin checks that the instance still runs and the job is not cancelled.
 WAIT_STEP_S = 0.5
@@ -96,7 +97,7 @@ class PluginService(QObject):
         self._job_progress = job_progress
         self._job_cancelled = job_cancelled
         self._current_job: dict[int, int] = {}  # instance id -> job id of the action running on its thread
-        self._progress_at: dict[int, float] = {}  # job id -> monotonic time of the last report passed on
+        self._progress_at: dict[int, tuple[float, int | None]] = {}  # job id -> (monotonic time, percent) last passed on
         self._job_futures: dict[int, Future[Any]] = {}  # job id -> completed when the job finishes
         self._futures_lock = threading.Lock()
         self._stored_at: dict[tuple[int, str], float] = {}  # (program id, series) -> wall time last stored
@@ -477,17 +478,17 @@ class PluginService(QObject):
         job_id = self._current_job.get(instance_id)
         if job_id is None:
             return
-        now = time.monotonic()
-        final = total is not None and done >= total
-        if not final and now - self._progress_at.get(job_id, float("-inf")) < PROGRESS_INTERVAL_S:
-            return
-        self._progress_at[job_id] = now
         try:
             progress = JobProgress(done=float(done), total=None if total is None else float(total), text=str(text))
         except (TypeError, ValueError):
             log.warning("plugin instance %d reported progress that is not a number: %r of %r", instance_id, done,
                         total)
             return
+        now = time.monotonic()
+        last_at, last_percent = self._progress_at.get(job_id, (float("-inf"), None))
+        if progress.percent == last_percent and now - last_at < PROGRESS_INTERVAL_S:
+            return
+        self._progress_at[job_id] = (now, progress.percent)
         self._job_progress(job_id, progress)
 
     def _is_cancelled(self, instance_id: int) -> bool:

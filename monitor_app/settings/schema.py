@@ -21,6 +21,7 @@ DAY_S = 86_400.0
 MIN_INTERVAL_S = 0.05
 MAX_INTERVAL_S = 3600.0
 MAX_HOST_LENGTH = 253  # the longest DNS name
+MAX_LOCK_IDLE_MINUTES = 24 * 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,13 +266,40 @@ _FIELD_LIST = (
         maximum=300.0,
         unit="s",
     ),
+    FieldInfo(
+        name="require_sign_in",
+        kind=bool,
+        default=False,
+        description="Ask for a monitor_app username and password before the window opens (a guest account only looks).",
+        section="security",
+        key="require_sign_in",
+    ),
+    FieldInfo(
+        name="lock_idle_minutes",
+        kind=int,
+        default=0,
+        description="Lock the window after this many minutes without keyboard or mouse input; 0 never locks.",
+        section="security",
+        key="lock_idle_minutes",
+        minimum=0,
+        maximum=MAX_LOCK_IDLE_MINUTES,
+        unit="min",
+    ),
+    FieldInfo(
+        name="lock_on_tray",
+        kind=bool,
+        default=False,
+        description="Lock the window when it is closed to the tray; the password opens it again.",
+        section="security",
+        key="lock_on_tray",
+    ),
 )
 
 #: Every setting by attribute name, in the order a settings page shows them.
 FIELDS: Mapping[str, FieldInfo] = MappingProxyType({info.name: info for info in _FIELD_LIST})
 
 #: The TOML tables, in the order the settings file lists them.
-SECTIONS = ("general", "sampling", "retention", "api", "automation")
+SECTIONS = ("general", "sampling", "retention", "api", "automation", "security")
 
 #: The retention fields, which must keep raw <= minute <= hour (a coarser tier never ends before a finer one).
 RETENTION_FIELDS = ("retention_raw_hours", "retention_minute_days", "retention_hour_days")
@@ -303,6 +331,9 @@ class Settings:
     webhook_attempts: int = 5
     webhook_timeout_s: float = 5.0
     webhook_retry_s: float = 5.0
+    require_sign_in: bool = False
+    lock_idle_minutes: int = 0
+    lock_on_tray: bool = False
 
     def __post_init__(self) -> None:
         errors: list[FieldError] = []

@@ -1,11 +1,17 @@
-"""First run: choose the password of the "admin" account that signs in to the REST API (there is no default)."""
+"""First run: choose the password of the "admin" account that signs in to the REST API (there is no default).
+
+The rules are shown up front and checked as you type (the account service's own policy, ``auth.passwords``),
+so the first refusal is not a surprise.
+"""
 
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Slot
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
+from monitor_app.auth.service import ADMIN_USERNAME
 from monitor_app.core.errors import MonitorError, ValidationError
+from monitor_app.ui.account_dialogs import NewPasswordFields
 
 ERROR_STYLE = "color: #c9362c;"
 
@@ -22,10 +28,9 @@ class FirstAdminDialog(QDialog):
         self._create = create
         self.intro = QLabel()
         self.intro.setWordWrap(True)
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.repeat = QLineEdit()
-        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        self.fields = NewPasswordFields(lambda: ADMIN_USERNAME)
+        self.password = self.fields.password
+        self.repeat = self.fields.repeat
         self.error = QLabel()
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
@@ -33,21 +38,20 @@ class FirstAdminDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._on_accept)
         self.buttons.rejected.connect(self.reject)
-        self._labels = (QLabel(), QLabel())
-        form = QFormLayout()
-        form.addRow(self._labels[0], self.password)
-        form.addRow(self._labels[1], self.repeat)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
-        layout.addLayout(form)
+        layout.addWidget(self.fields)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self._retranslate()
 
     @Slot()
     def _on_accept(self) -> None:
-        if self.password.text() != self.repeat.text():
-            self._show_error(self.tr("The two passwords differ."))
+        problems = self.fields.problems()
+        if problems:
+            self._show_error(
+                "\n".join(self.tr("The password %1").replace("%1", p) if p[0].islower() else p for p in problems)
+            )
             return
         try:
             self._create(self.password.text())
@@ -68,11 +72,9 @@ class FirstAdminDialog(QDialog):
         self.intro.setText(
             self.tr(
                 "Choose the password of the user \"admin\". It signs in to monitor_app's REST API (from a phone, "
-                "a script or another PC). There is no default password. At least 8 characters."
+                "a script or another PC), and to this window when sign-in is required. There is no default password."
             )
         )
-        self._labels[0].setText(self.tr("Password"))
-        self._labels[1].setText(self.tr("Repeat it"))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:

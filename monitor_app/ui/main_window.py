@@ -2,7 +2,8 @@
 
 It talks to the engine facade only (commands, queries, signals). Anything that could block — history, event
 pages, output tails, exports — goes through ``BackgroundTasks``; charts are built right after the first paint
-so opening the window stays fast.
+so opening the window stays fast. What may be changed follows the session (``commands.session``): a guest
+sees every tab with its change controls disabled.
 """
 
 import os
@@ -40,9 +41,11 @@ from PySide6.QtWidgets import (
 from monitor_app import __version__
 from monitor_app.core.errors import MonitorError
 from monitor_app.core.model import ProgramSpec, ProgramStatus
+from monitor_app.core.ports import AccountsPort
 from monitor_app.core.states import REST_STATES, Cause, ProgramState
 from monitor_app.engine.facade import EngineFacade
 from monitor_app.ui.alert_rules_view import AlertRulesView
+from monitor_app.ui.audit_view import AuditView
 from monitor_app.ui.automation_panel import AutomationPanel
 from monitor_app.ui.background import BackgroundTasks
 from monitor_app.ui.events_view import EventsView
@@ -54,6 +57,7 @@ from monitor_app.ui.program_dialog import ProgramDialog
 from monitor_app.ui.programs_model import PROGRAM_ID_ROLE, Column, ProgramsFilterModel, ProgramsModel
 from monitor_app.ui.schedules_view import SchedulesView
 from monitor_app.ui.system_panel import SystemPanel
+from monitor_app.ui.users_view import UsersView
 from monitor_app.ui.webhooks_view import WebhooksView
 
 STATUS_MESSAGE_MS = 6000
@@ -65,8 +69,9 @@ class MainWindow(QMainWindow):
     Args:
         engine: The engine facade (in-process today; remote later).
         tasks: Pool for blocking reads.
-        commands: Start/stop/restart on behalf of the user.
+        commands: Start/stop/restart on behalf of the user; its ``session`` decides what may be changed.
         engine_label: What the status bar says about the engine ("Local engine", later a remote address).
+        accounts: Users and API keys; given, the window has a Users tab (admins manage, guests are told why not).
 
     Signals:
         settings_requested(): the user opened Settings.
@@ -85,12 +90,14 @@ class MainWindow(QMainWindow):
         tasks: BackgroundTasks,
         commands: ProgramCommands,
         engine_label: str = "",
+        accounts: AccountsPort | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.engine = engine
         self.tasks = tasks
         self.commands = commands
+        self.session = commands.session
         self.hide_to_tray = False
         self._engine_label = engine_label
         self._api_address = ""
@@ -135,7 +142,7 @@ class MainWindow(QMainWindow):
         self.events = EventsView(engine, tasks, parent=self)
         self.events.status_message.connect(self.show_status_message)
         automation = engine.automation  # type: ignore[attr-defined]
-        self.webhooks = WebhooksView(automation, tasks, actor=commands.actor)
+        self.webhooks = WebhooksView(automation, tasks)
         self.webhooks.status_message.connect(self.show_status_message)
         self.jobs = JobsView(automation)
         self.jobs.status_message.connect(self.show_status_message)
@@ -148,12 +155,25 @@ class MainWindow(QMainWindow):
         self.schedules.status_message.connect(self.show_status_message)
         self.automation.add_page(self.schedules)
         self.automation.add_page(self.jobs)
+        for page in (self.webhooks, self.alert_rules, self.schedules, self.jobs):
+            page.set_session(self.session)
+        if self.detail.plugins is not None:
+            self.detail.plugins.set_session(self.session)
+        self.audit = AuditView(engine, tasks, parent=self)
+        self.audit.status_message.connect(self.show_status_message)
+        self.users: UsersView | None = None
+        if accounts is not None:
+            self.users = UsersView(accounts, tasks, self.session, record_audit=engine.record_audit)  # type: ignore[attr-defined]
+            self.users.status_message.connect(self.show_status_message)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("mainTabs")
         self.tabs.addTab(self.splitter, "")
         self.tabs.addTab(self.system, "")
         self.tabs.addTab(self.events, "")
         self.tabs.addTab(self.automation, "")
+        self.tabs.addTab(self.audit, "")
+        if self.users is not None:
+            self.tabs.addTab(self.users, "")
         self.setCentralWidget(self.tabs)
 
         self._make_actions()
@@ -161,7 +181,9 @@ class MainWindow(QMainWindow):
         self.engine_state = QLabel()
         self.counts = QLabel()
         self.api_label = QLabel()
-        for label in (self.engine_state, self.counts, self.api_label):
+        self.session_label = QLabel()
+        self.session_label.setObjectName("sessionLabel")
+        for label in (self.engine_state, self.session_label, self.counts, self.api_label):
             self.statusBar().addPermanentWidget(label)
 
         engine.status_changed.connect(self._on_status_changed)
@@ -169,6 +191,7 @@ class MainWindow(QMainWindow):
         engine.command_failed.connect(lambda _pid, _code, message: self.show_status_message(message))
         engine.storage_failed.connect(self._on_storage_failed)
         engine.storage_recovered.connect(lambda: self.show_status_message(self.tr("Database writes work again")))
+        self.session.changed.connect(self._on_session_changed)
         self._retranslate()
         self._update_counts()
         self._update_actions()
@@ -256,7 +279,11 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(1, self.tr("System"))
         self.tabs.setTabText(2, self.tr("Event log"))
         self.tabs.setTabText(self.tabs.indexOf(self.automation), self.tr("Automation"))
+        self.tabs.setTabText(self.tabs.indexOf(self.audit), self.tr("Audit log"))
+        if self.users is not None:
+            self.tabs.setTabText(self.tabs.indexOf(self.users), self.tr("Users"))
         self.engine_state.setText(self._engine_label or self.tr("Local engine"))
+        self.session_label.setText(self.session.describe())
         self._show_api()
         self._update_counts()
 
@@ -310,19 +337,29 @@ class MainWindow(QMainWindow):
         if problems:
             self.show_status_message("; ".join(problems))
 
+    def _refused(self) -> bool:
+        """True (and the reason in the status bar) when the session may not change things."""
+        if self.session.can_change:
+            return False
+        self.show_status_message(self.session.refusal())
+        return True
+
     @Slot()
     def add_program(self) -> None:
+        if self._refused():
+            return
         dialog = ProgramDialog(self._submit_new, parent=self)
         if dialog.exec() and dialog.result_spec is not None:
             self.select_program(dialog.result_spec.id)
 
     def _submit_new(self, spec: ProgramSpec) -> ProgramSpec:
+        self.commands.require_change()
         return self.engine.add_program(spec, cause=Cause.USER, actor=self.commands.actor)  # type: ignore[attr-defined]
 
     @Slot()
     def edit_selected(self) -> None:
         ids = self.selected_ids()
-        if len(ids) != 1:
+        if len(ids) != 1 or self._refused():
             return
         program_id = ids[0]
         spec = self.model.spec(program_id)
@@ -330,6 +367,7 @@ class MainWindow(QMainWindow):
             return
 
         def submit(new: ProgramSpec) -> ProgramSpec:
+            self.commands.require_change()
             return self.engine.update_program(  # type: ignore[attr-defined]
                 program_id, new, cause=Cause.USER, actor=self.commands.actor
             )
@@ -339,7 +377,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def delete_selected(self) -> None:
         ids = self.selected_ids()
-        if not ids:
+        if not ids or self._refused():
             return
         names = [self.model.spec(pid).name for pid in ids if self.model.spec(pid)]  # type: ignore[union-attr]
         busy = [pid for pid in ids if (s := self.model.status(pid)) is not None and s.state not in REST_STATES]
@@ -369,6 +407,7 @@ class MainWindow(QMainWindow):
 
     def _remove(self, program_id: int) -> None:
         try:
+            self.commands.require_change()
             self.engine.remove_program(program_id, cause=Cause.USER, actor=self.commands.actor)  # type: ignore[attr-defined]
         except MonitorError as exc:
             self.show_status_message(exc.message)
@@ -417,6 +456,11 @@ class MainWindow(QMainWindow):
         self.detail.show_program(index.data(PROGRAM_ID_ROLE))
         self.detail.focus_charts()
 
+    @Slot()
+    def _on_session_changed(self) -> None:
+        self.session_label.setText(self.session.describe())
+        self._update_actions()
+
     def _on_context_menu(self, position) -> None:  # type: ignore[no-untyped-def]
         menu = QMenu(self)
         menu.addActions([self.start_action, self.stop_action, self.restart_action])
@@ -454,6 +498,10 @@ class MainWindow(QMainWindow):
 
     def _update_counts(self) -> None:
         statuses = self.engine.statuses()  # type: ignore[attr-defined]
+        gate = self.session.gate
+        gate(self.add_action)
+        for act in (self.start_action, self.stop_action, self.restart_action, self.edit_action, self.delete_action):
+            gate(act, act.isEnabled())
         running = sum(1 for s in statuses if s.state is ProgramState.RUNNING)
         failed = sum(1 for s in statuses if s.state is ProgramState.FATAL)
         text = self.tr("%n running", "", running)

@@ -271,13 +271,26 @@ class PluginInstanceSection(QFrame):
         return box.clickedButton() is run
 
     def _submit(self, name: str, label: str, params: Mapping[str, Any]) -> "Future[Any]":
-        """Start the action (raises the engine's ValidationError or MonitorError); the result comes queued."""
-        future = self._plugins.submit_action(self.instance_id, name, params)
+        """Start the action (raises the engine's ValidationError or MonitorError); the result comes queued.
+
+        A long-running action (a backup) is queued as a job: its progress shows in the Jobs view, and its
+        result here once the job ends.
+        """
+        spec = next((a for a in self._action_specs if a.get("name") == name), None)
+        job_id = None
+        if spec is not None and spec.get("long_running"):
+            job_id = self._plugins.queue_action(self.instance_id, name, params, actor="window").id
+            future = self._plugins.job_future(job_id)
+            if future is None:  # it ended already; the Jobs view has the outcome
+                future = Future()
+                future.set_result(None)
+        else:
+            future = self._plugins.submit_action(self.instance_id, name, params)
         ticket = next(self._tickets)
         self._pending[ticket] = (name, label)
         if name in self.action_buttons:
             self.action_buttons[name].setEnabled(False)
-        self.result.show_running(label)
+        self.result.show_running(label, job_id=job_id)
         relay = self._relay
 
         def done(finished: "Future[Any]") -> None:  # on the plugin's thread (or here, if already done)

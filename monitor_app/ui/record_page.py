@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from monitor_app.core.errors import MonitorError
+from monitor_app.ui.session import GuiSession
 
 # The record id of a row, in any column.
 RECORD_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -228,6 +229,8 @@ class RecordPage(QWidget):
 
     result_attribute = ""
     discard_second_dialog = True
+    #: The window's session; None (tests of a page alone) means everything is allowed.
+    session: GuiSession | None = None
     model: RecordTableModel
     table: QTableView
     toggle_action: QAction
@@ -293,8 +296,26 @@ class RecordPage(QWidget):
         box.exec()
         return box.clickedButton() is delete
 
+    def set_session(self, session: GuiSession) -> None:
+        """Follow ``session``: its guests see the records but every change control is disabled."""
+        self.session = session
+        session.changed.connect(self._update_actions)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        raise NotImplementedError
+
+    def _refused(self) -> bool:
+        """True (and the reason in the status bar) when the session may not change things."""
+        if self.session is None or self.session.can_change:
+            return False
+        self.status_message.emit(self.session.refusal())
+        return True
+
     def _run(self, command: Callable[..., object], *args: object) -> None:
         """Run an engine command; a refusal goes to the status bar."""
+        if self._refused():
+            return
         try:
             command(*args)
         except MonitorError as exc:
@@ -303,26 +324,34 @@ class RecordPage(QWidget):
     @Slot()
     def toggle_selected(self) -> None:
         record = self._selected_record()
-        if record is not None:
+        if record is not None and not self._refused():
             self._set_enabled(record.id, not record.enabled)
 
     def _update_record_actions(
         self, record: Any, actions: Sequence[QAction], *, enable: str, disable: str
     ) -> None:
-        """Enable ``actions`` while a record is selected; Enable or Disable on the toggle."""
+        """Enable ``actions`` while a record is selected (and the session may change things); Enable or
+        Disable on the toggle. ``add_action``, if the page has one, follows the session only."""
         for act in actions:
             act.setEnabled(record is not None)
         self.toggle_action.setText(enable if record is not None and not record.enabled else disable)
+        if self.session is not None:
+            for act in actions:
+                self.session.gate(act, record is not None)
+            add_action = getattr(self, "add_action", None)
+            if isinstance(add_action, QAction):
+                self.session.gate(add_action)
 
     # ------------------------------------------------------------------ slots
 
     @Slot(int, bool)
     def _on_enabled_change_requested(self, record_id: int, enabled: bool) -> None:
-        self._set_enabled(record_id, enabled)
+        if not self._refused():
+            self._set_enabled(record_id, enabled)
 
     @Slot(QModelIndex)
     def _on_double_clicked(self, index: QModelIndex) -> None:
-        if index.column() != self.model.enabled_column:
+        if index.column() != self.model.enabled_column and not self._refused():
             self.edit_selected()
 
     def _popup_menu(self, position, *groups: Sequence[QAction]) -> None:  # type: ignore[no-untyped-def]

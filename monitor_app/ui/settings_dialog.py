@@ -46,6 +46,8 @@ class SettingsDialog(QDialog):
         interval_locked: The interval comes from the command line or environment and cannot be changed here.
         boot_report: Reads the background engine's state (blocking: it runs in ``tasks``); ``None`` hides the line.
         tasks: Where ``boot_report`` runs.
+        refusal: Why the engine's settings cannot be changed here (a guest session); empty for an admin. A guest
+            may still choose the language and theme.
     """
 
     def __init__(
@@ -57,6 +59,7 @@ class SettingsDialog(QDialog):
         interval_locked: bool = False,
         boot_report: Callable[[], BootEngineReport] | None = None,
         tasks: BackgroundTasks | None = None,
+        refusal: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -170,6 +173,28 @@ class SettingsDialog(QDialog):
         api.addRow(self._labels["api_tls_key"], self._with_error("api_tls_key", self.api_key))
         api.addRow("", self.api_hint)
 
+        self.security = QGroupBox()
+        security = QFormLayout(self.security)
+        self.require_sign_in = QCheckBox()
+        self.require_sign_in.setObjectName("requireSignIn")
+        self.require_sign_in.setChecked(settings.require_sign_in)
+        self.lock_idle = QSpinBox()
+        self.lock_idle.setObjectName("lockIdleMinutes")
+        self.lock_idle.setRange(0, int(FIELDS["lock_idle_minutes"].maximum or 1440))
+        self.lock_idle.setValue(settings.lock_idle_minutes)
+        self.lock_on_tray = QCheckBox()
+        self.lock_on_tray.setObjectName("lockOnTray")
+        self.lock_on_tray.setChecked(settings.lock_on_tray)
+        self._labels["lock_idle_minutes"] = QLabel()
+        security.addRow("", self.require_sign_in)
+        security.addRow(self._labels["lock_idle_minutes"], self._with_error("lock_idle_minutes", self.lock_idle))
+        security.addRow("", self.lock_on_tray)
+        self._refusal = refusal
+        if refusal:
+            for widget in (self.interval, self.start_with_os, self.history, self.api, self.security):
+                widget.setEnabled(False)
+                widget.setToolTip(refusal)
+
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._on_accept)
         self.buttons.rejected.connect(self.reject)
@@ -177,6 +202,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.general)
         layout.addWidget(self.history)
         layout.addWidget(self.api)
+        layout.addWidget(self.security)
         layout.addWidget(self.form_error)
         layout.addWidget(self.buttons)
         self._retranslate()
@@ -222,6 +248,9 @@ class SettingsDialog(QDialog):
             "api_port": self.api_port.value(),
             "api_tls_certificate": self.api_certificate.text().strip(),
             "api_tls_key": self.api_key.text().strip(),
+            "require_sign_in": self.require_sign_in.isChecked(),
+            "lock_idle_minutes": self.lock_idle.value(),
+            "lock_on_tray": self.lock_on_tray.isChecked(),
         }
 
     def _host_text(self) -> str:
@@ -314,6 +343,14 @@ class SettingsDialog(QDialog):
             self.tr("Phones and scripts sign in as a monitor_app user. Open it to the network only on a network you "
                     "trust; the game's own ports are not affected.")
         )
+        self.security.setTitle(self.tr("Sign-in and lock"))
+        self.require_sign_in.setText(self.tr("Require sign-in to open the window"))
+        self._labels["lock_idle_minutes"].setText(self.tr("Lock after idle for"))
+        self.lock_idle.setSuffix(self.tr(" min"))
+        self.lock_idle.setSpecialValueText(self.tr("Never"))
+        self.lock_on_tray.setText(self.tr("Lock when minimised to the tray"))
+        if not self._refusal:
+            self.security.setToolTip(self.tr("Programs keep running while the window is locked."))
         themes = {"system": self.tr("Follow the system"), "light": self.tr("Light"), "dark": self.tr("Dark")}
         for index in range(self.theme.count()):
             self.theme.setItemText(index, themes.get(self.theme.itemData(index), self.theme.itemData(index)))

@@ -2,6 +2,7 @@
 
 It only emits intents (show, quit, start/stop/restart a program); the app wires them to the window and the
 engine. Crash notifications are limited per program so a crash loop makes one balloon, not a storm.
+Program commands follow the window's session: off (with the reason as tooltip) for guests and while locked.
 """
 
 from PySide6.QtCore import QEvent, QObject, Signal, Slot
@@ -13,6 +14,7 @@ from monitor_app.engine.facade import EngineFacade
 from monitor_app.ui.icons import app_icon, state_icon
 from monitor_app.ui.program_commands import VERBS, verb_applies, verb_label
 from monitor_app.ui.programs_model import state_label
+from monitor_app.ui.session import GuiSession
 
 #: A program's crash is announced at most once in this many seconds (FATAL is always announced).
 NOTIFY_COOLDOWN_S = 60.0
@@ -49,13 +51,17 @@ class TrayIcon(QSystemTrayIcon):
     quit_requested = Signal()
     command_requested = Signal(int, str)
 
-    def __init__(self, engine: EngineFacade, parent: QObject | None = None) -> None:
+    def __init__(
+        self, engine: EngineFacade, parent: QObject | None = None, *, session: GuiSession | None = None
+    ) -> None:
         super().__init__(parent)
         self._engine = engine
+        self.session = session
         self._last_notified: dict[int, float] = {}
         self.health = "idle"
         self.last_notification: tuple[str, str] | None = None  # (title, text), also kept where balloons can't show
         self.menu = QMenu()
+        self.menu.setToolTipsVisible(True)  # a disabled command says why (guest, locked)
         self._submenus: list[QMenu] = []
         self.setContextMenu(self.menu)
         self.menu.aboutToShow.connect(self.rebuild_menu)
@@ -64,6 +70,8 @@ class TrayIcon(QSystemTrayIcon):
         engine.program_added.connect(lambda _spec: self._refresh())
         engine.program_removed.connect(lambda _program_id: self._refresh())
         engine.event_recorded.connect(self._on_event)
+        if session is not None:
+            session.changed.connect(self.rebuild_menu)
         self._refresh()
         self.rebuild_menu()
 
@@ -86,11 +94,14 @@ class TrayIcon(QSystemTrayIcon):
             status = self._engine.status(spec.id)  # type: ignore[attr-defined]
             submenu = self.menu.addMenu(state_icon(status.state), f"{spec.name} — {state_label(status.state)}")
             submenu.setObjectName(f"trayProgram{spec.id}")
+            submenu.setToolTipsVisible(True)
             self._submenus.append(submenu)
             for verb in VERBS:
                 action = submenu.addAction(verb_label(verb))
                 action.setObjectName(f"tray_{verb}_{spec.id}")
                 action.setEnabled(verb_applies(verb, status.state))
+                if self.session is not None:
+                    self.session.gate(action, verb_applies(verb, status.state))
                 action.triggered.connect(lambda _checked=False, pid=spec.id, v=verb: self.command_requested.emit(pid, v))
         self.menu.addSeparator()
         quit_action = self.menu.addAction(self.tr("Quit monitor_app"))

@@ -318,7 +318,8 @@ class WebhooksView(RecordPage):
         automation: The engine's automation (webhook commands and queries, ``job_changed``,
             ``delivery_recorded``).
         tasks: Pool for the delivery-log reads (SQLite).
-        actor: Who is acting, for test messages ("Test message from monitor_app by …").
+        actor: Who is acting, for test messages ("Test message from monitor_app by …"); without it, the
+            session's user (``set_session``).
 
     Signals:
         status_message(str): something to show in the status bar (test outcomes, refused commands).
@@ -497,10 +498,11 @@ class WebhooksView(RecordPage):
     @Slot()
     def test_selected(self) -> None:
         endpoint = self.selected_endpoint()
-        if endpoint is None:
+        if endpoint is None or self._refused():
             return
+        actor = self.session.username if self.session is not None and not self._actor else self._actor
         try:
-            job: Job = self._automation.test_webhook(endpoint.id, actor=self._actor)
+            job: Job = self._automation.test_webhook(endpoint.id, actor=actor)
         except MonitorError as exc:
             self._show_test_result(exc.message, ok=False)
             return
