@@ -25,6 +25,7 @@ def engine_config(options: Options, settings: Settings, data_dir: Path) -> Engin
         retention=retention_of(settings),
         automation=automation_config(settings),
         plugin_dirs=(bundled_plugins_dir(),),
+        secret_store=options.secret_store,
     )
 
 

@@ -15,6 +15,7 @@ from monitor_app.settings.schema import MAX_INTERVAL_S, MIN_INTERVAL_S
 
 DEFAULT_API_HOST = "127.0.0.1"
 DEFAULT_API_PORT = 8080
+SECRET_STORES = ("auto", "keyring", "file")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,7 @@ class Options:
     interval_s: float | None  # None: not given, the user's saved setting (or 1 s) applies
     self_test: bool = False
     self_test_child: bool = False
+    secret_store: str = "auto"  # auto (OS keyring if usable, else encrypted file), keyring or file
 
 
 def parse_options(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> Options:
@@ -90,6 +92,14 @@ def parse_options(argv: Sequence[str], environ: Mapping[str, str] | None = None)
         "measured, stored and shown, then exit (0 = all good)",
     )
     parser.add_argument("--self-test-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--secret-store",
+        choices=SECRET_STORES,
+        default=env.get("MONITOR_SECRET_STORE") or "auto",
+        help="where webhook URLs and secrets and plugin passwords are kept: auto (the OS keyring, e.g. Windows "
+        "Credential Manager, if it works; else an encrypted file in the data folder), keyring or file "
+        "(env MONITOR_SECRET_STORE; e.g. file on a headless Linux server)",
+    )
     ns = parser.parse_args(list(argv))
     return Options(
         headless=ns.headless,
@@ -101,6 +111,7 @@ def parse_options(argv: Sequence[str], environ: Mapping[str, str] | None = None)
         interval_s=ns.interval_s,
         self_test=ns.self_test,
         self_test_child=ns.self_test_child,
+        secret_store=ns.secret_store,
     )
 
 

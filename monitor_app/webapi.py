@@ -3,12 +3,15 @@ in its own thread and fed by the engine's signals."""
 
 import logging
 import time
+from typing import Any
 
 from PySide6.QtCore import QMetaObject, QObject, Qt, Signal
 
 from monitor_app.auth.ratelimit import DEFAULT_LIMITS, Limit, RateLimiter
 from monitor_app.auth.service import AccountService
+from monitor_app.core.alerts import rule_to_dict
 from monitor_app.engine.local import LocalEngine
+from monitor_app.httpapi import schemas
 from monitor_app.httpapi.dispatch import ApiRequest, Dispatcher, bearer_token
 from monitor_app.httpapi.openapi import openapi_document
 from monitor_app.httpapi.perf import PerformanceStats
@@ -18,6 +21,30 @@ from monitor_app.httpapi.server import ApiConfig, ApiServer
 from monitor_app.workers.threads import stop_thread, thread_for
 
 log = logging.getLogger(__name__)
+
+
+class AutomationRelay(QObject):
+    """Turns the automation's signals into the stream's ``automation`` messages (JSON-shaped, no secrets)."""
+
+    changed = Signal(object)
+
+    def __init__(self, automation: Any, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        automation.job_changed.connect(lambda job: self.changed.emit({"what": "job", "job": schemas.job_json(job)}))
+        automation.delivery_recorded.connect(
+            lambda record: self.changed.emit({"what": "delivery", "delivery": schemas.delivery_json(record)})
+        )
+        automation.webhooks_changed.connect(lambda: self.changed.emit({"what": "webhooks"}))
+        automation.rules_changed.connect(lambda: self.changed.emit({"what": "rules"}))
+        automation.schedules_changed.connect(lambda: self.changed.emit({"what": "schedules"}))
+        automation.alert_transition.connect(self._on_transition)
+
+    def _on_transition(self, transition: Any) -> None:
+        self.changed.emit({
+            "what": "alert", "rule": rule_to_dict(transition.rule), "program_id": transition.program_id,
+            "subject": transition.subject, "fired": transition.fired, "time": transition.time,
+            "value": transition.value, "message": transition.message, "unit": transition.unit,
+        })
 
 
 class RestApi(QObject):
@@ -66,6 +93,8 @@ class RestApi(QObject):
         engine.status_changed.connect(self.server.on_status)
         engine.event_recorded.connect(self.server.on_event)
         engine.metrics_ready.connect(self.server.on_tick)
+        self._relay = AutomationRelay(engine.automation, self)
+        self._relay.changed.connect(self.server.on_automation)
         self.address = ""
         self._thread = thread_for(self.server, "http")
 

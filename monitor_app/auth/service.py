@@ -11,6 +11,7 @@ not call back into the service: queue the change, as a queued signal does). bcry
 a login in progress never delays other requests.
 """
 
+import hmac
 import logging
 import re
 import threading
@@ -86,6 +87,8 @@ class AccountService:
         self._last_user_id = max([state.last_user_id, *self._users])
         self._last_key_id = max([state.last_key_id, *(key.id for key in state.api_keys)])
         self._dummy_hash: str | None = None
+        self._local_token_hash = ""
+        self._local_name = ""
 
     @property
     def session_ttl_s(self) -> float:
@@ -187,6 +190,16 @@ class AccountService:
             if self._sessions.pop(token_hash, None) is not None:
                 self._persist_locked(AccountChanges(removed_sessions=(token_hash,)))
 
+    def set_local_token(self, token: str, name: str) -> None:
+        """Accept ``token`` as the engine owner's own admin credential (see ``engine.discovery``).
+
+        It is what a window on the same machine, run by the same OS user, presents to attach without a password;
+        ``name`` (the OS login name) appears as the actor in the audit log. An empty token switches it off.
+        """
+        with self._lock:
+            self._local_token_hash = tokens.secret_hash(token) if token else ""
+            self._local_name = name or "local"
+
     def resolve(self, bearer: str) -> Principal | None:
         """Who a bearer secret (login token or API key) belongs to; ``None`` if it is unknown or expired.
 
@@ -197,6 +210,8 @@ class AccountService:
         secret_hash = tokens.secret_hash(bearer)
         now = self._clock.time()
         with self._lock:
+            if self._local_token_hash and hmac.compare_digest(secret_hash, self._local_token_hash):
+                return Principal(user_id=0, username=self._local_name, role=Role.ADMIN, via="local")
             session = self._sessions.get(secret_hash)
             if session is not None:
                 user = self._users.get(session.user_id)

@@ -94,10 +94,11 @@ class WebhookEndpoint:
     """A receiver of notifications.
 
     Attributes:
-        url: http(s) URL; never shown in full in logs (it is a secret for Discord and Slack).
+        url: http(s) URL; never shown in full in logs (it is a secret for Discord and Slack), kept in the
+            secret store (the database has only its redacted form).
         format: Payload shape.
         events: Event names wanted; empty means all.
-        secret: HMAC key for the generic format (kept out of API answers).
+        secret: HMAC key for the generic format (kept out of API answers; kept in the secret store).
         enabled: Off endpoints receive nothing (test sends still work).
         name: A label for lists.
         cooldown_s: Per-program quiet time for repeats of the same notification key.

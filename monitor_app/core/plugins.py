@@ -14,8 +14,8 @@ class PluginInstance:
     program_id: The program it serves.
     plugin_id: The plugin's manifest id (e.g. ``palworld``).
     settings: Validated against the plugin's schema; no secrets in here.
-    secrets: Secret settings (passwords); never returned by the API (until the OS keyring holds them, they
-        are stored with the instance in the database).
+    secrets: Secret settings (passwords); never returned by the API, kept in the secret store (OS keyring or
+        encrypted file), not in the database (``engine/secret_records.py``).
     enabled: Off instances are not started (and are not asked to stop a program gracefully).
     """
 

@@ -18,9 +18,11 @@ from monitor_app.core.jobs import Job, JobProgress
 from monitor_app.core.model import Event, MetricsTick, ProgramStatus
 from monitor_app.core.notifications import DeliveryRecord, Notification, WebhookEndpoint
 from monitor_app.core.schedules import Schedule
+from monitor_app.core.secrets import SecretStore
 from monitor_app.engine.alerting import Alerting, PluginAction, ProgramCommand
 from monitor_app.engine.notifier import DELIVER, Notifier
 from monitor_app.engine.scheduling import RUN, Scheduling
+from monitor_app.engine.secret_records import stored_webhooks
 from monitor_app.jobs.queue import JobQueue
 from monitor_app.jobs.retry import RetryPolicy
 from monitor_app.storage.meta import SCHEDULES_SEEN_UNTIL
@@ -94,6 +96,7 @@ class Automation(QObject):
         *,
         clock: Clock,
         config: AutomationConfig | None = None,
+        secrets: SecretStore | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -107,7 +110,7 @@ class Automation(QObject):
             retry=self.config.retry,
         )
         self.notifier = Notifier(
-            storage.load_records("webhooks"),
+            stored_webhooks(storage.load_records("webhooks"), secrets),
             last_id=storage.last_record_id("webhooks"),
             clock=clock,
             enqueue=self.enqueue,

@@ -22,6 +22,7 @@ class EngineConfig:
     bcrypt_rounds: Work factor of password hashes (tests use the minimum, 4).
     automation: Job workers, webhook attempts and timeout, payload language.
     plugin_dirs: Folders of bundled plugins (``<data dir>/plugins`` is always searched too).
+    secret_store: ``auto`` (the OS keyring if a real one works, else an encrypted file), ``keyring`` or ``file``.
     """
 
     data_dir: Path
@@ -33,6 +34,7 @@ class EngineConfig:
     bcrypt_rounds: int = 12
     automation: AutomationConfig = field(default_factory=AutomationConfig)
     plugin_dirs: tuple[Path, ...] = ()
+    secret_store: str = "auto"
 
     @property
     def database_file(self) -> Path:

@@ -31,6 +31,7 @@ class Advertisement:
         started_at: Wall time the engine started.
         token: The local access token (admin rights; never shown, never sent anywhere but ``api_url``).
         version: monitor_app version of the engine.
+        tls_sha256: SHA-256 of the API's TLS certificate (DER, hex) when it serves https: the window pins it.
     """
 
     pid: int
@@ -39,6 +40,7 @@ class Advertisement:
     started_at: float
     token: str = ""
     version: str = ""
+    tls_sha256: str = ""
 
 
 def new_local_token() -> str:
@@ -70,6 +72,7 @@ def read_advertisement(data_dir: Path) -> Advertisement | None:
             started_at=float(raw["started_at"]),
             token=str(raw.get("token", "")),
             version=str(raw.get("version", "")),
+            tls_sha256=str(raw.get("tls_sha256", "")),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None

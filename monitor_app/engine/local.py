@@ -25,6 +25,7 @@ from monitor_app.core.model import (
     ProgramStatus,
     Series,
 )
+from monitor_app.core.secrets import SecretStore
 from monitor_app.core.states import (
     PROCESS_STATES,
     REST_STATES,
@@ -39,6 +40,8 @@ from monitor_app.engine.automation import Automation, EngineLinks
 from monitor_app.engine.config import EngineConfig
 from monitor_app.engine.facade import EngineFacade
 from monitor_app.engine.plugins import PLUGIN_ACTION_JOB, PluginService
+from monitor_app.engine.secret_records import stored_plugins
+from monitor_app.secretstore import choose_secret_store
 from monitor_app.settings.schema import MAX_INTERVAL_S, MIN_INTERVAL_S
 from monitor_app.storage.repository import Retention, Storage
 from monitor_app.supervision import platform as platforms
@@ -64,6 +67,8 @@ class LocalEngine(EngineFacade):
         clock: Time source (tests may slow or speed it).
         platform: OS specifics (tests may inject the Windows twin with fakes).
         graceful_stop: First rung of every stop ladder (the plugin host provides it later).
+        secrets: Where webhook URLs and secrets and plugin passwords are kept (default: chosen for the data
+            dir by ``config.secret_store``; ``self.secrets.description`` says which).
 
     Raises:
         StorageError: the database cannot be opened or migrated (nothing is started then).
@@ -92,13 +97,15 @@ class LocalEngine(EngineFacade):
         clock: Clock | None = None,
         platform: Platform | None = None,
         graceful_stop: GracefulStop | None = None,
+        secrets: SecretStore | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.config = config
         self._clock = clock or SystemClock()
         config.data_dir.mkdir(parents=True, exist_ok=True)
-        self._storage = Storage.open(config.database_file, retention=config.retention)
+        self.secrets = secrets or choose_secret_store(config.data_dir, mode=config.secret_store)
+        self._storage = Storage.open(config.database_file, retention=config.retention, secrets=self.secrets)
         self._logs = LogFiles(
             config.output_log_dir, max_bytes=config.output_log_max_bytes, backups=config.output_log_backups
         )
@@ -130,10 +137,10 @@ class LocalEngine(EngineFacade):
             clock=self._clock,
             bcrypt_rounds=config.bcrypt_rounds,
         )
-        self._storage_worker = StorageWorker(self._storage, clock=self._clock)
+        self._storage_worker = StorageWorker(self._storage, clock=self._clock, secrets=self.secrets)
         # Plugins (one thread per attached instance); their graceful stop is the first rung of the stop ladder.
         self.plugins = PluginService(
-            self._storage.load_records("plugin_instances"),
+            stored_plugins(self._storage.load_records("plugin_instances"), self.secrets),
             last_id=self._storage.last_record_id("plugin_instances"),
             roots=(*config.plugin_dirs, config.data_dir / "plugins"),
             data_dir=config.data_dir,
@@ -179,6 +186,7 @@ class LocalEngine(EngineFacade):
             ),
             clock=self._clock,
             config=config.automation,
+            secrets=self.secrets,
             parent=self,
         )
         self._threads: list[QThread] = [

@@ -18,12 +18,12 @@ from monitor_app.core.notifications import (
     Notification,
     WebhookEndpoint,
     endpoint_from_dict,
-    endpoint_to_dict,
     event_matches,
     notification_from_dict,
     notification_to_dict,
 )
 from monitor_app.engine.records import RecordRegistry
+from monitor_app.engine.secret_records import webhook_change
 from monitor_app.storage.repository import RecordChange
 from monitor_app.webhooks.cooldown import Cooldown
 from monitor_app.webhooks.delivery import deliver, redact_url
@@ -196,8 +196,7 @@ class Notifier(QObject):
         )
 
     def _persist_endpoint(self, endpoint_id: int, endpoint: WebhookEndpoint | None) -> None:
-        spec = None if endpoint is None else endpoint_to_dict(endpoint, with_secret=True)
-        self._persist_record(RecordChange("webhooks", endpoint_id, spec))
+        self._persist_record(webhook_change(endpoint_id, endpoint))  # URL and secret to the secret store
 
     @Slot(object)
     def _on_delivered(self, record: DeliveryRecord) -> None:

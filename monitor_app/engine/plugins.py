@@ -24,6 +24,7 @@ from monitor_app.core.notifications import Notification
 from monitor_app.core.plugins import PluginInstance, instance_from_stored, instance_to_dict
 from monitor_app.core.states import Cause, EventKind, ProgramState
 from monitor_app.engine.records import RecordRegistry
+from monitor_app.engine.secret_records import plugin_change
 from monitor_app.pluginhost.api import Action, Panel, Plugin, PluginContext, PluginError, ProgramInfo
 from monitor_app.pluginhost.loader import PluginInfo, discover
 from monitor_app.pluginhost.settings import validate_params, validate_settings
@@ -37,7 +38,8 @@ ACTION_TIMEOUT_S = 15.0
 PLUGIN_ACTION_JOB = "plugin.action"
 #: How long a job waits for a long action (a backup of many GB) before giving up on it.
 LONG_ACTION_TIMEOUT_S = 6 * 3600.0
-#: A job's progress is passed on at most this often (a zip of 10,000 small files reports 10,000 times).
+#: A job's progress is passed on when its percentage changes (at most 101 times), else at most this often (a zip
+#: of 10,000 small files reports 10,000 times; most of them only move the text).
 PROGRESS_INTERVAL_S = 0.25
 #: How often a job waiting for its plugin checks that the instance still runs and the job is not cancelled.
 WAIT_STEP_S = 0.5
@@ -95,7 +97,7 @@ class PluginService(QObject):
         self._job_progress = job_progress
         self._job_cancelled = job_cancelled
         self._current_job: dict[int, int] = {}  # instance id -> job id of the action running on its thread
-        self._progress_at: dict[int, float] = {}  # job id -> monotonic time of the last report passed on
+        self._progress_at: dict[int, tuple[float, int | None]] = {}  # job id -> (monotonic time, percent) last passed on
         self._job_futures: dict[int, Future[Any]] = {}  # job id -> completed when the job finishes
         self._futures_lock = threading.Lock()
         self._stored_at: dict[tuple[int, str], float] = {}  # (program id, series) -> wall time last stored
@@ -109,6 +111,8 @@ class PluginService(QObject):
             noun="plugin instance",
             limit=MAX_INSTANCES,
         )
+        # Secret keys last handed to storage per instance: those no longer set are deleted from the store.
+        self._secret_keys = {instance.id: frozenset(instance.secrets) for instance in self.registry.all()}
         self._runners: dict[int, PluginRunner] = {}
         self._stopping: set[PluginRunner] = set()  # detached or changed, their thread still finishing
         self._running = False
@@ -146,6 +150,7 @@ class PluginService(QObject):
                 "error": info.error,
                 "settings": [_setting_json(s) for s in (cls.settings_schema if cls else ())],
                 "actions": [_action_json(a) for a in (cls.actions if cls else ())],
+                "series": [{"key": m.key, "label": m.label, "unit": m.unit} for m in (cls.metric_series if cls else ())],
             })
         return out
 
@@ -174,7 +179,15 @@ class PluginService(QObject):
             ],
             "logs": [{"key": log_.key, "title": log_.title, "first": log_.first, "lines": list(log_.lines)}
                      for log_ in panel.logs],
+            "values": self._live_values(instance_id),
         }
+
+    def _live_values(self, instance_id: int) -> dict[str, list[float]]:
+        """The latest value of each series the instance measures: ``{"palworld.fps": [time, value]}``."""
+        instance = self.registry.get(instance_id)
+        prefix = f"{instance.plugin_id}."
+        return {name: [at, value] for (program_id, name), (at, value) in list(self.latest.items())
+                if program_id == instance.program_id and name.startswith(prefix)}
 
     def instances(self, program_id: int | None = None) -> tuple[PluginInstance, ...]:
         return tuple(i for i in self.registry.all() if program_id is None or i.program_id == program_id)
@@ -474,17 +487,17 @@ class PluginService(QObject):
         job_id = self._current_job.get(instance_id)
         if job_id is None:
             return
-        now = time.monotonic()
-        final = total is not None and done >= total
-        if not final and now - self._progress_at.get(job_id, float("-inf")) < PROGRESS_INTERVAL_S:
-            return
-        self._progress_at[job_id] = now
         try:
             progress = JobProgress(done=float(done), total=None if total is None else float(total), text=str(text))
         except (TypeError, ValueError):
             log.warning("plugin instance %d reported progress that is not a number: %r of %r", instance_id, done,
                         total)
             return
+        now = time.monotonic()
+        last_at, last_percent = self._progress_at.get(job_id, (float("-inf"), None))
+        if progress.percent == last_percent and now - last_at < PROGRESS_INTERVAL_S:
+            return
+        self._progress_at[job_id] = (now, progress.percent)
         self._job_progress(job_id, progress)
 
     def _is_cancelled(self, instance_id: int) -> bool:
@@ -606,8 +619,10 @@ class PluginService(QObject):
         return replace(base, settings=settings, secrets=secrets, enabled=enabled)
 
     def _persist(self, instance_id: int, instance: PluginInstance | None) -> None:
-        spec = None if instance is None else instance_to_dict(instance, with_secrets=True)
-        self._persist_record(RecordChange("plugin_instances", instance_id, spec))
+        previous = self._secret_keys.pop(instance_id, frozenset())
+        if instance is not None:
+            self._secret_keys[instance_id] = frozenset(instance.secrets)
+        self._persist_record(plugin_change(instance_id, instance, previous))  # secrets to the secret store
 
 
 def _action_json(action: Any) -> dict[str, Any]:

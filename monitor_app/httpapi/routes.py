@@ -21,6 +21,7 @@ from monitor_app.httpapi.dispatch import ApiError, Context, Reply, Route, bearer
 from monitor_app.httpapi.perf import PerformanceStats
 from monitor_app.httpapi.plugin_routes import build_plugin_routes
 from monitor_app.httpapi.query import float_query, int_query, invalid
+from monitor_app.httpapi.window_routes import build_window_routes
 
 RANGES = {"1h": 3600.0, "24h": 86_400.0, "7d": 7 * 86_400.0, "30d": 30 * 86_400.0}
 DEFAULT_POINTS = 300
@@ -176,9 +177,13 @@ def build_routes(s: ApiServices) -> list[Route]:
 
     def create_key(c: Context) -> Reply:
         assert c.principal is not None
-        plain, key = accounts.create_api_key(_str_field(c, "name"), user_id=c.principal.user_id)
-        engine.record_audit(f"API key {key.name!r} created", cause=Cause.API, actor=c.actor)
-        return Reply({**schemas.key_json(key, c.principal.username), "key": plain}, status=201)
+        owner_id = c.json.get("user_id") or c.principal.user_id
+        if not isinstance(owner_id, int) or isinstance(owner_id, bool) or owner_id <= 0:
+            raise invalid("user_id", "name the user the key acts as (signed in with the local token, there is none)")
+        owner = _user(accounts, owner_id)
+        plain, key = accounts.create_api_key(_str_field(c, "name"), user_id=owner.id)
+        engine.record_audit(f"API key {key.name!r} created for {owner.username!r}", cause=Cause.API, actor=c.actor)
+        return Reply({**schemas.key_json(key, owner.username), "key": plain}, status=201)
 
     def revoke_key(c: Context) -> Reply:
         accounts.revoke_api_key(c.params["id"])
@@ -278,6 +283,7 @@ def build_routes(s: ApiServices) -> list[Route]:
         Route("GET", "/metrics", prometheus, "guest", "Prometheus text exposition", tag="meta"),
         *build_automation_routes(engine),
         *build_plugin_routes(engine),
+        *build_window_routes(engine, s.clock),
     ]
 
 

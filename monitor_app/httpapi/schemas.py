@@ -365,7 +365,8 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["name"],
         "additionalProperties": False,
-        "properties": {"name": _STR},
+        "properties": {"name": _STR, "user_id": {**_INT, "description": "whose role the key acts with (default: "
+                                                           "the caller)"}},
     },
     "PluginAction": {
         "type": "object",
@@ -448,4 +449,14 @@ SCHEMAS: dict[str, Any] = {
     },
     "Performance": {"type": "object", "additionalProperties": {"type": "object"}},
     "Health": {"type": "object", "properties": {"status": _STR, "version": _STR, "uptime_s": _NUMBER}},
+    "Whoami": {"type": "object", "properties": {"username": _STR, "role": {"type": "string", "enum": ["admin", "guest"]},
+                                                "via": {"type": "string", "enum": ["session", "key", "local"]},
+                                                "interval_s": _NULLABLE_NUMBER}},
+    "History": {
+        "type": "object",
+        "properties": {"program_id": _NULLABLE_INT, "metric": _STR, "start": _NUMBER, "end": _NUMBER, "tier": _STR,
+                       "step": _NUMBER, "points": {"type": "array", "items": {"type": "array", "items": _NUMBER}}},
+    },
+    "Output": {"type": "object", "properties": {"program_id": _INT, "path": _STR,
+                                                 "lines": {"type": "array", "items": _STR}}},
 }

@@ -329,6 +329,12 @@ class ApiServer(QObject):
         if self._streams:
             self._broadcast(stream.tick_message(tick))
 
+    @Slot(object)
+    def on_automation(self, data: object) -> None:
+        """A change of webhooks, alert rules, schedules or jobs (already JSON-shaped): attached windows refresh."""
+        if self._streams:
+            self._broadcast(stream.message("automation", data))
+
     @Slot()
     def _on_keepalive(self) -> None:
         self._broadcast(stream.KEEPALIVE)

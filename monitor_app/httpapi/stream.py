@@ -38,6 +38,8 @@ def status_message(status: ProgramStatus, now: float) -> bytes:
             "exit_code": status.exit_code,
             "uptime_s": round(status.uptime(now), 1),
             "state_since": status.state_since,
+            "next_start_at": status.next_start_at,
+            "start_failures": status.start_failures,
             "message": status.message,
         },
     )
@@ -48,6 +50,9 @@ def event_message(event: Event) -> bytes:
 
 
 def tick_message(tick: MetricsTick) -> bytes:
+    """One sampling round. ``cpu_percent``/``memory_mb`` per program and the system's CPU and memory percent are
+    the original dashboard's fields; the rest (every measured figure) lets an attached window chart what an
+    in-process one does."""
     return message(
         "tick",
         {
@@ -57,12 +62,17 @@ def tick_message(tick: MetricsTick) -> bytes:
                     "id": sample.program_id,
                     "cpu_percent": round(sample.cpu_percent, 2),
                     "memory_mb": round(sample.memory_rss / schemas.MB, 2),
+                    "memory_rss": sample.memory_rss,
+                    "memory_private": sample.memory_private,
+                    "threads": sample.threads,
+                    "handles": sample.handles,
+                    "io_read_bps": round(sample.io_read_bps, 1),
+                    "io_write_bps": round(sample.io_write_bps, 1),
+                    "processes": sample.processes,
                 }
                 for sample in tick.programs
             ],
-            "system": {"cpu_percent": round(tick.system.cpu_percent, 2), "memory_percent": round(tick.system.memory_percent, 2)}
-            if tick.system
-            else None,
+            "system": schemas.system_json(tick.system) if tick.system else None,
         },
     )
 

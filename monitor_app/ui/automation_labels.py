@@ -112,6 +112,7 @@ def job_kind_label(kind: str) -> str:
         "webhook.deliver": QCoreApplication.translate("JobKind", "Webhook delivery"),
         "schedule.action": QCoreApplication.translate("JobKind", "Scheduled action"),
         "alert.action": QCoreApplication.translate("JobKind", "Alert action"),
+        "plugin.action": QCoreApplication.translate("JobKind", "Plugin action"),
     }
     return labels.get(kind, kind)
 

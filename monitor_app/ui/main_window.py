@@ -451,15 +451,15 @@ class MainWindow(QMainWindow):
         self.detail.show_program(ids[0] if len(ids) == 1 else None)
         self._update_actions()
 
-    @Slot()
-    def _on_session_changed(self) -> None:
-        self.session_label.setText(self.session.describe())
-        self._update_actions()
-
     @Slot(QModelIndex)
     def _on_double_clicked(self, index: QModelIndex) -> None:
         self.detail.show_program(index.data(PROGRAM_ID_ROLE))
         self.detail.focus_charts()
+
+    @Slot()
+    def _on_session_changed(self) -> None:
+        self.session_label.setText(self.session.describe())
+        self._update_actions()
 
     def _on_context_menu(self, position) -> None:  # type: ignore[no-untyped-def]
         menu = QMenu(self)
@@ -493,15 +493,15 @@ class MainWindow(QMainWindow):
         self.restart_action.setEnabled(any(verb_applies("restart", s) for s in states))
         self.edit_action.setEnabled(len(states) == 1)
         self.delete_action.setEnabled(bool(states))
-        gate = self.session.gate
-        gate(self.add_action)
-        for act in (self.start_action, self.stop_action, self.restart_action, self.edit_action, self.delete_action):
-            gate(act, act.isEnabled())
         self.open_log_action.setEnabled(len(states) == 1)
         self.open_folder_action.setEnabled(len(states) == 1)
 
     def _update_counts(self) -> None:
         statuses = self.engine.statuses()  # type: ignore[attr-defined]
+        gate = self.session.gate
+        gate(self.add_action)
+        for act in (self.start_action, self.stop_action, self.restart_action, self.edit_action, self.delete_action):
+            gate(act, act.isEnabled())
         running = sum(1 for s in statuses if s.state is ProgramState.RUNNING)
         failed = sum(1 for s in statuses if s.state is ProgramState.FATAL)
         text = self.tr("%n running", "", running)

@@ -1,15 +1,20 @@
-"""A plugin instance's panel (facts, tables with row actions, a status line) and its last action's result.
+"""A plugin instance's panel (facts, tables with row actions, live logs, a status line) and its last action's
+result.
 
 Plugins describe their panel as data (``pluginhost.api.Panel``, no Qt in plugins); these widgets render it.
 Panels arrive after every poll, often unchanged or with one number changed, so they are applied as a diff:
-labels get new text, a table is refilled only when its rows changed, and rebuilt only when its shape did.
+labels get new text, a table is refilled only when its rows changed, and rebuilt only when its shape did; a
+log gets only its new lines appended.
 """
 
+import re
 import time
-from collections.abc import Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QFontDatabase, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -17,7 +22,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMenu,
+    QPlainTextEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -25,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from monitor_app.pluginhost.api import Panel, PanelTable
+from monitor_app.pluginhost.api import Panel, PanelLog, PanelTable
 from monitor_app.ui.plugin_labels import ERROR_STYLE, HINT_STYLE, result_summary, result_table, value_text
 
 #: Fact pairs (label, value) per row of the facts grid.
@@ -34,6 +41,13 @@ FACT_COLUMNS = 3
 TABLE_ROWS_SHOWN = 8
 #: Role of the row's data (the plugin's mapping) in the first cell of a panel table row.
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+#: Lines a log view keeps (and filters): every refresh, filter or resume costs at most this many lines, so it
+#: stays well under a frame on the GUI thread however fast the log grows.
+LOG_LINES_KEPT = 2000
+#: Typing in a log's filter is applied this long after the last key (one refilter per word, not per key).
+LOG_FILTER_DELAY_MS = 150
+#: Height of a log view in lines of text.
+LOG_LINES_SHOWN = 14
 
 
 def fit_table_height(table: QTableWidget, rows_shown: int = TABLE_ROWS_SHOWN) -> None:
@@ -174,6 +188,170 @@ class PanelTableView(QWidget):
         super().changeEvent(event)
 
 
+def line_matcher(text: str, *, regex: bool) -> Callable[[str], bool]:
+    """A case-insensitive test of one line: plain text, or a regular expression (raises re.error)."""
+    if not text:
+        return lambda line: True
+    if regex:
+        return re.compile(text, re.IGNORECASE).search  # type: ignore[return-value]
+    needle = text.casefold()
+    return lambda line: needle in line.casefold()
+
+
+class PanelLogView(QWidget):
+    """One ``PanelLog``: the latest lines, followed live, filtered as the user types, pausable.
+
+    Only new lines are appended on each panel (``PanelLog.first`` numbers them); a filter change or a resume
+    refills from the kept lines (at most ``LOG_LINES_KEPT``). Pause keeps the view still (to read or select)
+    while the lines go on being collected; resume shows them.
+    """
+
+    def __init__(self, spec: PanelLog, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"panelLog_{spec.key}")
+        self.key = spec.key
+        self.lines: deque[str] = deque(maxlen=LOG_LINES_KEPT)
+        self._end = 0  # sequence number after the last line kept
+        self._match: Callable[[str], bool] = line_matcher("", regex=False)
+        self._waiting = 0  # lines collected while paused
+        self.title = QLabel(spec.title)
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.filter = QLineEdit()
+        self.filter.setObjectName(f"logFilter_{spec.key}")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._on_filter_edited)
+        self.regex = QCheckBox()
+        self.regex.setObjectName(f"logRegex_{spec.key}")
+        self.regex.toggled.connect(self._on_filter_edited)
+        self.pause = QCheckBox()
+        self.pause.setObjectName(f"logPause_{spec.key}")
+        self.pause.toggled.connect(self._on_pause_toggled)
+        self.count = QLabel()
+        self.count.setObjectName(f"logCount_{spec.key}")
+        self.count.setStyleSheet(HINT_STYLE)
+        self.text = QPlainTextEdit()
+        self.text.setObjectName(f"logText_{spec.key}")
+        self.text.setReadOnly(True)
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.text.setMaximumBlockCount(LOG_LINES_KEPT)
+        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.text.setFixedHeight(self.text.fontMetrics().lineSpacing() * LOG_LINES_SHOWN + 12)
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(LOG_FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self.apply_filter)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.title)
+        bar.addWidget(self.filter, 1)
+        bar.addWidget(self.regex)
+        bar.addWidget(self.pause)
+        bar.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(bar)
+        layout.addWidget(self.text)
+        self._retranslate()
+        self.set_log(spec)
+
+    # ------------------------------------------------------------------ input
+
+    def set_log(self, spec: PanelLog) -> None:
+        """Take the plugin's latest lines: append what is new, or start over if the log went back or jumped."""
+        self.title.setText(spec.title)
+        end = spec.first + len(spec.lines)
+        if spec.first > self._end or end < self._end or (not spec.lines and self.lines):
+            self.lines = deque(spec.lines, maxlen=LOG_LINES_KEPT)  # restarted, cleared or too far behind
+            self._end = end
+            if self.pause.isChecked():
+                self._waiting = len(spec.lines)
+            else:
+                self._refill()
+            return
+        new = spec.lines[len(spec.lines) - (end - self._end):] if end > self._end else ()
+        if not new:
+            return
+        self.lines.extend(new)
+        self._end = end
+        if self.pause.isChecked():
+            self._waiting += len(new)
+            self._show_count()
+            return
+        shown = [line for line in new if self._match(line)]
+        if shown:
+            self.text.appendPlainText("\n".join(shown))
+            self._follow()
+        self._show_count()
+
+    # ------------------------------------------------------------------ queries (tests, accessibility)
+
+    def shown_lines(self) -> list[str]:
+        text = self.text.toPlainText()
+        return text.split("\n") if text else []
+
+    # ------------------------------------------------------------------ filtering and pausing
+
+    @Slot()
+    def apply_filter(self) -> None:
+        """Filter by the text now in the box (normally a moment after the last key)."""
+        self._filter_timer.stop()
+        try:
+            self._match = line_matcher(self.filter.text(), regex=self.regex.isChecked())
+        except re.error as exc:  # keep the lines shown; say what is wrong with the expression
+            self.filter.setStyleSheet(ERROR_STYLE)
+            self.filter.setToolTip(self.tr("Not a valid regular expression: %1").replace("%1", str(exc)))
+            return
+        self.filter.setStyleSheet("")
+        self.filter.setToolTip(self.tr("Shows only the lines that contain this text (upper or lower case alike)"))
+        if not self.pause.isChecked():
+            self._refill()
+
+    def _on_filter_edited(self, *_args: object) -> None:
+        self._filter_timer.start()
+
+    def _on_pause_toggled(self, paused: bool) -> None:
+        if not paused:
+            self._refill()
+        self._show_count()
+
+    def _refill(self) -> None:
+        self._waiting = 0
+        shown = [line for line in self.lines if self._match(line)]
+        self.text.setPlainText("\n".join(shown))
+        self._follow()
+        self._show_count()
+
+    def _follow(self) -> None:
+        self.text.moveCursor(QTextCursor.MoveOperation.End)
+        self.text.ensureCursorVisible()
+
+    def _show_count(self) -> None:
+        if self.pause.isChecked():
+            text = self.tr("paused, %1 new").replace("%1", str(self._waiting))
+        elif self.filter.text():
+            text = self.tr("%1 of %2 lines").replace("%1", str(self.text.blockCount() if self.text.toPlainText()
+                                                                 else 0)).replace("%2", str(len(self.lines)))
+        else:
+            text = self.tr("%1 lines").replace("%1", str(len(self.lines)))
+        self.count.setText(text)
+
+    def _retranslate(self) -> None:
+        self.filter.setPlaceholderText(self.tr("Filter…"))
+        self.regex.setText(self.tr("Regex"))
+        self.regex.setToolTip(self.tr("Treat the filter as a regular expression"))
+        self.pause.setText(self.tr("Pause"))
+        self.pause.setToolTip(self.tr("Stop following (to read or copy); the new lines show when you resume"))
+        self._show_count()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+
 class PluginPanelView(QWidget):
     """What an instance's ``Panel`` shows.
 
@@ -197,6 +375,9 @@ class PluginPanelView(QWidget):
         self.tables: dict[str, PanelTableView] = {}
         self._tables_layout = QVBoxLayout()
         self._tables_layout.setContentsMargins(0, 0, 0, 0)
+        self.logs: dict[str, PanelLogView] = {}
+        self._logs_layout = QVBoxLayout()
+        self._logs_layout.setContentsMargins(0, 0, 0, 0)
         self.status = QLabel()
         self.status.setObjectName("panelStatus")
         self.status.setWordWrap(True)
@@ -212,6 +393,7 @@ class PluginPanelView(QWidget):
         layout.addWidget(self.pause, 0, Qt.AlignmentFlag.AlignRight)
         layout.addWidget(self.facts)
         layout.addLayout(self._tables_layout)
+        layout.addLayout(self._logs_layout)
         layout.addWidget(self.status)
         self._retranslate()
         self.set_panel(None)
@@ -226,9 +408,10 @@ class PluginPanelView(QWidget):
         shown = panel or Panel()
         self._set_facts(shown.facts)
         self._set_tables(shown.tables)
+        self._set_logs(shown.logs)
         self.status.setText(shown.status)
         self.status.setVisible(bool(shown.status))
-        self.setVisible(bool(shown.facts or shown.tables or shown.status))
+        self.setVisible(bool(shown.facts or shown.tables or shown.logs or shown.status))
 
     def _retranslate(self) -> None:
         self.pause.setText(self.tr("Pause"))
@@ -298,6 +481,21 @@ class PluginPanelView(QWidget):
         self._tables_layout.removeWidget(view)
         view.deleteLater()
 
+    def _set_logs(self, logs: Sequence[PanelLog]) -> None:
+        wanted = {log.key for log in logs}
+        for key in [k for k in self.logs if k not in wanted]:
+            view = self.logs.pop(key)
+            self._logs_layout.removeWidget(view)
+            view.deleteLater()
+        for position, spec in enumerate(logs):
+            view = self.logs.get(spec.key)
+            if view is None:
+                view = PanelLogView(spec)
+                self.logs[spec.key] = view
+                self._logs_layout.insertWidget(position, view)
+            else:
+                view.set_log(spec)
+
 
 class ActionResultView(QWidget):
     """The outcome of the last action run from a section: a line (red for errors) and, for lists and objects,
@@ -322,8 +520,12 @@ class ActionResultView(QWidget):
         layout.addWidget(self.table)
         self.hide()
 
-    def show_running(self, label: str) -> None:
-        self._show_line(self.tr("%1: running…").replace("%1", label), error=False)
+    def show_running(self, label: str, *, job_id: int | None = None) -> None:
+        if job_id is None:
+            self._show_line(self.tr("%1: running…").replace("%1", label), error=False)
+        else:
+            text = self.tr("%1: running as job #%2; its progress shows in Automation › Jobs…")
+            self._show_line(text.replace("%1", label).replace("%2", str(job_id)), error=False)
         self.table.hide()
 
     def show_result(self, label: str, result: Any) -> None:

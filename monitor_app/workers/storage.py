@@ -1,9 +1,12 @@
 """The storage thread: the only SQLite writer. Whatever arrives between two event-loop turns is written in
 one transaction (in practice one per sampling tick); rollups and pruning run on timers in the same thread.
+It is also the secret store's writer: a record's secret values are stored before the record, and deleted only
+after the record's removal was committed, so a crash never leaves a record whose secrets are gone.
 """
 
 import logging
 from collections import deque
+from dataclasses import replace
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
@@ -13,6 +16,7 @@ from monitor_app.core.errors import StorageError
 from monitor_app.core.jobs import Job
 from monitor_app.core.model import Event, MetricsTick, PluginSample, ProgramRuntime, ProgramSpec
 from monitor_app.core.notifications import DeliveryRecord
+from monitor_app.core.secrets import SecretStore, SecretStoreError
 from monitor_app.storage.repository import RecordChange, Storage, WriteBatch
 
 log = logging.getLogger(__name__)
@@ -37,9 +41,19 @@ class StorageWorker(QObject):
     write_failed = Signal(str)
     write_recovered = Signal()
 
-    def __init__(self, storage: Storage, *, clock: Clock, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        *,
+        clock: Clock,
+        secrets: SecretStore | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self._storage = storage
+        self._secrets = secrets
+        self._pending_secrets: dict[str, str | None] = {}  # ref -> value to store, or None to delete
+        self._secrets_failing = False
         self._clock = clock
         self._ticks: deque[MetricsTick] = deque(maxlen=MAX_PENDING_TICKS)
         self._events: list[Event] = []
@@ -127,7 +141,8 @@ class StorageWorker(QObject):
 
     @Slot(object)
     def save_record(self, change: RecordChange) -> None:
-        self._records.append(change)
+        self._pending_secrets.update(change.secrets)
+        self._records.append(replace(change, secrets=()) if change.secrets else change)
         self._schedule()
 
     @Slot(object)
@@ -153,6 +168,7 @@ class StorageWorker(QObject):
     def flush(self) -> bool:
         """One transaction with everything pending; on failure keep it all for the retry."""
         self._flush_scheduled = False
+        self._write_secrets(deletions=False)
         batch = WriteBatch(
             ticks=tuple(self._ticks),
             events=tuple(self._events),
@@ -168,6 +184,7 @@ class StorageWorker(QObject):
             plugin_samples=tuple(self._plugin_samples),
         )
         if batch.is_empty():
+            self._write_secrets(deletions=True)
             return True
         try:
             self._storage.write(batch)
@@ -190,15 +207,42 @@ class StorageWorker(QObject):
         self._meta_ints.clear()
         self._plugin_samples.clear()
         self._last_program_id = None
+        self._write_secrets(deletions=True)
         if self._failing:
             self._failing = False
             log.info("database writes work again")
             self.write_recovered.emit()
         return True
 
+    def _write_secrets(self, *, deletions: bool) -> None:
+        """Store the pending secret values (or, after a commit, the pending deletions); failures are kept."""
+        due = [(ref, value) for ref, value in self._pending_secrets.items() if (value is None) == deletions]
+        if not due or self._secrets is None:
+            return
+        try:
+            for ref, value in due:
+                if value is None:
+                    self._secrets.delete(ref)
+                else:
+                    self._secrets.set(ref, value)
+                if self._pending_secrets.get(ref, "") == value:
+                    del self._pending_secrets[ref]
+        except SecretStoreError as exc:
+            if not self._secrets_failing:
+                log.error("cannot save a secret, will retry: %s", exc.message)
+                self.write_failed.emit(exc.message)
+            self._secrets_failing = True
+            QTimer.singleShot(RETRY_INTERVAL_MS, self, self._retry)
+            return
+        if self._secrets_failing and not self._pending_secrets:
+            self._secrets_failing = False
+            log.info("secrets are saved again")
+            if not self._failing:
+                self.write_recovered.emit()
+
     @Slot()
     def _retry(self) -> None:
-        if self._failing:
+        if self._failing or self._secrets_failing:
             self.flush()
 
     @Slot()

@@ -3,16 +3,18 @@
 Rules are one per line in the settings: ``name | regular expression | event``, e.g.
 ``joined | (?P<player>\\w+) joined the server | player_joined``; each hit becomes a
 ``plugin.logwatch.<event>`` notification (at most ``max_per_minute`` per rule; the rest are counted).
+The panel is a live tail (the window filters it as the user types and can pause it).
 """
 
 from pathlib import Path
 
-from monitor_app.pluginhost.api import Action, Panel, PanelTable, Plugin, PluginError, Setting
+from monitor_app.pluginhost.api import Action, Panel, PanelLog, Plugin, PluginError, Setting
 
 from .follow import LineKind, LogFollower
 from .rules import LogRule, RuleMatcher
 
-PANEL_LINES = 30
+#: Lines the panel's live tail carries (the window keeps and filters more as they arrive).
+PANEL_LINES = 500
 
 
 def parse_rules(text: str, per_minute: float) -> list[LogRule]:
@@ -56,10 +58,12 @@ class LogWatchPlugin(Plugin):
             raise PluginError(str(exc)) from None
         self._follower = LogFollower(self._patterns(), encoding_fallback=self.settings.get("encoding") or None)
         self._hits = 0
+        self._seen = 0  # lines read since start: numbers the panel's lines so the window appends only new ones
 
     def poll(self) -> None:
         for _ in range(10):  # catch up when far behind, a bounded amount per tick
             lines = self._follower.poll()
+            self._seen += len(lines)
             for hit in self._rules.match(lines):
                 self._hits += 1
                 details = hit.to_json()
@@ -80,12 +84,13 @@ class LogWatchPlugin(Plugin):
 
     def panel(self) -> Panel:
         files = self._follower.followed()
-        rows = tuple({"time": f"{line.time:.0f}", "file": Path(line.path).name, "text": _text(line)}
-                     for line in self._follower.tail(PANEL_LINES))
+        tail = self._follower.tail(PANEL_LINES)
+        several = len(files) > 1
+        lines = tuple(f"{Path(line.path).name}: {_text(line)}" if several else _text(line) for line in tail)
         return Panel(
             facts=(("Following", ", ".join(Path(f).name for f in files) or "no file yet"),
                    ("Rule hits", str(self._hits))),
-            tables=(PanelTable("lines", "Latest lines", (("file", "File"), ("text", "Line")), rows),),
+            logs=(PanelLog("tail", "Live tail", lines, first=max(0, self._seen - len(lines))),),
             status="" if files else f"no file matches {'; '.join(self._patterns())}",
         )
 

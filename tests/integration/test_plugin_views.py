@@ -173,7 +173,7 @@ def test_attach_through_the_dialog_after_an_inline_error(qtbot, engine, program,
     assert dialog.windowTitle() == "Attach a plugin"
     choices = dialog.plugin
     items = {choices.itemData(i): i for i in range(choices.count())}
-    assert set(items) == {"broken", "echo", "future", "roster"}
+    assert set(items) == {"broken", "echo", "future", "roster", "steps"}
     model = choices.model()
     assert isinstance(model, QStandardItemModel)
     assert not model.item(items["broken"]).isEnabled()  # greyed, with the reason

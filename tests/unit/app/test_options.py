@@ -53,3 +53,15 @@ def test_options_explain_bad_values(capsys, argv, env, message) -> None:
         parse_options(argv, env)
     assert exc.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_secret_store_option_and_its_environment_twin() -> None:
+    from monitor_app.options import SECRET_STORES
+    from monitor_app.secretstore import MODES
+
+    assert SECRET_STORES == MODES
+    assert parse_options([], {}).secret_store == "auto"
+    assert parse_options([], {"MONITOR_SECRET_STORE": "file"}).secret_store == "file"
+    assert parse_options(["--secret-store", "keyring"], {"MONITOR_SECRET_STORE": "file"}).secret_store == "keyring"
+    with pytest.raises(SystemExit):
+        parse_options(["--secret-store", "vault"], {})
