@@ -1,8 +1,9 @@
 """The Jobs view: queued, running and recently finished jobs (webhook deliveries, scheduled actions…).
 
 Rows are updated in place from the engine's ``job_changed`` signal, never reset, so selection and scrolling
-survive every change (a long job's progress bar moves the same way). The list is bounded like the engine's own: every unfinished job plus the newest
-``FINISHED_KEPT_IN_MEMORY`` finished ones. Reading it is cheap (memory only), so nothing here goes to SQL.
+survive every change (a long job's progress bar moves the same way). The list is bounded like the engine's
+own: every unfinished job plus the newest ``FINISHED_KEPT_IN_MEMORY`` finished ones. Reading it is cheap
+(memory only), so nothing here goes to SQL.
 """
 
 import json
@@ -59,6 +60,7 @@ from monitor_app.ui.automation_labels import (
 )
 from monitor_app.ui.icons import dot_icon
 from monitor_app.ui.record_page import ListTableModel, make_action, make_table, restore_states, select_row
+from monitor_app.ui.session import GuiSession
 
 # Raw value for sorting (numbers sort as numbers).
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -404,6 +406,7 @@ class JobsView(QWidget):
         super().__init__(parent)
         self.setObjectName("jobsView")
         self._automation = automation
+        self.session: GuiSession | None = None
         self.model = JobsModel(parent=self)
         self.proxy = JobsFilterModel(self.model, self)
 
@@ -525,6 +528,9 @@ class JobsView(QWidget):
         self._apply("cancel_job", [job for job in self.selected_jobs() if job.state in CANCELLABLE])
 
     def _apply(self, command: str, jobs: list[Job]) -> None:
+        if self.session is not None and not self.session.can_change:
+            self.status_message.emit(self.session.refusal())
+            return
         problems = []
         for job in jobs:
             try:
@@ -618,11 +624,20 @@ class JobsView(QWidget):
         if errors:
             QGuiApplication.clipboard().setText("\n".join(errors))
 
+    def set_session(self, session: GuiSession) -> None:
+        """Follow ``session``: guests see the jobs but cannot retry or cancel them."""
+        self.session = session
+        session.changed.connect(self._update_actions)
+        self._update_actions()
+
     def _update_actions(self) -> None:
         jobs = self.selected_jobs()
         self.retry_action.setEnabled(any(job.state in RETRYABLE for job in jobs))
         self.cancel_action.setEnabled(any(job.state in CANCELLABLE for job in jobs))
         self.copy_error_action.setEnabled(any(job.last_error for job in jobs))
+        if self.session is not None:
+            self.session.gate(self.retry_action, self.retry_action.isEnabled())
+            self.session.gate(self.cancel_action, self.cancel_action.isEnabled())
 
     def _show_detail(self) -> None:
         jobs = self.selected_jobs()

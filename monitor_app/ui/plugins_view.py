@@ -49,6 +49,7 @@ from monitor_app.ui.plugin_labels import (
 )
 from monitor_app.ui.plugin_panel_view import ActionResultView, PluginPanelView
 from monitor_app.ui.plugin_series_view import HistoryReader, PluginSeriesView, SeriesSpec
+from monitor_app.ui.session import GuiSession
 
 #: At most this often a section redraws its panel (plugins may poll many times a second).
 PANEL_REFRESH_MS = 150
@@ -91,6 +92,8 @@ class PluginInstanceSection(QFrame):
         self._plugins = plugins
         self.instance_id = instance_id
         self.described: dict[str, Any] = {}
+        #: The window's session (set by the view); None allows everything.
+        self.session: GuiSession | None = None
         self.dialog: PluginSettingsDialog | ActionDialog | None = None
         self.action_buttons: dict[str, QPushButton] = {}
         self._action_specs: list[dict[str, Any]] = []
@@ -199,9 +202,30 @@ class PluginInstanceSection(QFrame):
         pending = {name for name, _label in self._pending.values()}
         for name, button in self.action_buttons.items():
             button.setEnabled(runnable and name not in pending)
+        self._gate_changes()
         if self._plugins.panel(self.instance_id) is None:
             self._pending_panel, self._panel_dirty = None, False
             self.panel.set_panel(None)
+
+    def _gate_changes(self) -> None:
+        """Guests keep the actions a plugin allows them; switch, settings, detach and admin actions are off."""
+        session = self.session
+        if session is None:
+            return
+        session.gate(self.enabled)
+        session.gate(self.settings_button, self.settings_button.isEnabled())
+        session.gate(self.detach_button)
+        for spec in self._action_specs:
+            if spec.get("admin", True):
+                button = self.action_buttons[spec["name"]]
+                session.gate(button, button.isEnabled())
+
+    def _refused(self, *, admin: bool = True) -> bool:
+        """True (and the reason in the status bar) when the session may not do an ``admin`` thing."""
+        if not admin or self.session is None or self.session.can_change:
+            return False
+        self.status_message.emit(self.session.refusal())
+        return True
 
     def set_panel(self, panel: Panel) -> None:
         """A new panel from the engine: drawn within ``PANEL_REFRESH_MS``, or when the section is shown."""
@@ -239,6 +263,8 @@ class PluginInstanceSection(QFrame):
         """Ask for the parameters (or a confirmation) if the action has any, then run it."""
         fixed = dict(fixed or {})
         label = str(spec.get("label") or spec.get("name"))
+        if self._refused(admin=bool(spec.get("admin", True))):
+            return
         asks = [p for p in spec.get("params") or () if p["key"] not in fixed]
         if asks:
             self._open_dialog(
@@ -334,6 +360,8 @@ class PluginInstanceSection(QFrame):
 
     @Slot()
     def open_settings(self) -> None:
+        if self._refused():
+            return
         catalog = self._plugins.catalog_json()
         instance_id = self.instance_id
 
@@ -359,6 +387,9 @@ class PluginInstanceSection(QFrame):
 
     @Slot(bool)
     def _on_enabled_clicked(self, checked: bool) -> None:
+        if self._refused():
+            self.enabled.setChecked(not checked)
+            return
         try:
             self._plugins.update(self.instance_id, {"enabled": checked})
         except MonitorError as exc:
@@ -371,6 +402,8 @@ class PluginInstanceSection(QFrame):
 
     @Slot()
     def confirm_detach(self) -> None:
+        if self._refused():
+            return
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(self.tr("Detach plugin"))
@@ -448,6 +481,7 @@ class PluginsView(QWidget):
         self.program_id: int | None = None
         self.sections: dict[int, PluginInstanceSection] = {}
         self.dialog: PluginSettingsDialog | None = None
+        self.session: GuiSession | None = None
 
         self.attach_button = QPushButton()
         self.attach_button.setObjectName("attachPlugin")
@@ -486,7 +520,23 @@ class PluginsView(QWidget):
                 self._drop_section(instance_id)
         self.program_id = program_id
         self.attach_button.setEnabled(program_id is not None)
+        if self.session is not None:
+            self.session.gate(self.attach_button, program_id is not None)
         self._sync()
+
+    def set_session(self, session: GuiSession) -> None:
+        """Follow ``session``: guests see every plugin but may only run the actions plugins allow guests."""
+        self.session = session
+        session.changed.connect(self._on_session_changed)
+        self._on_session_changed()
+
+    @Slot()
+    def _on_session_changed(self) -> None:
+        if self.session is not None:
+            self.session.gate(self.attach_button, self.program_id is not None)
+        for section in self.sections.values():
+            section.session = self.session
+            section.refresh()
 
     def section(self, instance_id: int) -> PluginInstanceSection | None:
         return self.sections.get(instance_id)
@@ -504,6 +554,8 @@ class PluginsView(QWidget):
                     self._plugins, instance_id, history=self._history, tasks=self._tasks
                 )
                 section.status_message.connect(self.status_message)
+                section.session = self.session
+                section.refresh()
                 self.sections[instance_id] = section
                 self.sections_layout.insertWidget(position, section)
             else:
@@ -552,6 +604,9 @@ class PluginsView(QWidget):
     def open_attach(self) -> None:
         program_id = self.program_id
         if program_id is None:
+            return
+        if self.session is not None and not self.session.can_change:
+            self.status_message.emit(self.session.refusal())
             return
         if self.dialog is not None:
             self.dialog.raise_()
