@@ -9,13 +9,17 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLockFile, QSocketNotifier, QStandardPaths
+from PySide6.QtCore import QCoreApplication, QLockFile, QSocketNotifier, QStandardPaths, QTimer
 
 from monitor_app import APP_NAME, __version__
+from monitor_app.advertise import EngineAdvertiser
 from monitor_app.auth.bootstrap import initial_admin_password
 from monitor_app.configuration import api_config, api_limits, engine_config
 from monitor_app.core.errors import MonitorError, StorageError
+from monitor_app.engine.attach import attach_local
 from monitor_app.engine.local import LocalEngine
+from monitor_app.engine.remote import RemoteEngine
+from monitor_app.httpapi.server import ApiConfig
 from monitor_app.instance import REPLY_HEADLESS, InstanceServer, ask_running_instance
 from monitor_app.log import setup_logging
 from monitor_app.options import Options, parse_options
@@ -102,9 +106,12 @@ def run_headless(options: Options) -> int:
         engine.shutdown()
         lock.unlock()
         return EXIT_USAGE
-    rest = None
-    if settings.api_enabled:
-        rest = RestApi(engine, engine.accounts, api_config(options, settings), limits=api_limits(settings))
+    # The API always runs: with it switched off in the settings, on a free loopback port only, so a window on
+    # this PC can still attach (with the advertised local token) while nothing else can reach it.
+    config_api = api_config(options, settings) if settings.api_enabled else ApiConfig(host="127.0.0.1", port=0)
+    rest = RestApi(engine, engine.accounts, config_api, limits=api_limits(settings))
+    advertiser = EngineAdvertiser(data_dir, engine.accounts, headless=True, certificate=config_api.tls_certificate)
+    rest.listening.connect(advertiser.on_listening)
 
     stopper = QuitOnSignal(app)
     engine.ready.connect(lambda: _log_ready(engine))
@@ -117,12 +124,11 @@ def run_headless(options: Options) -> int:
         config.interval_s,
     )
     engine.start()
-    if rest is not None:
-        rest.start()
+    rest.start()
     app.exec()
     log.info("stopping (%s); managed programs keep running", stopper.received or "quit")
-    if rest is not None:
-        rest.stop()
+    advertiser.withdraw()
+    rest.stop()
     engine.shutdown()
     server.close()
     stopper.close()
@@ -140,20 +146,15 @@ def run_desktop(options: Options) -> int:
     install_collector(app)  # garbage is collected on this thread only
     data_dir, log_file = _prepare(app, options)
     reply = ask_running_instance(data_dir)
-    if reply is not None:
-        if reply == REPLY_HEADLESS:
-            QMessageBox.information(
-                None,
-                APP_NAME,
-                QCoreApplication.translate(
-                    "App", "monitor_app is already running in the background (headless) with this data folder:\n%1"
-                ).replace("%1", str(data_dir)),
-            )
-            return EXIT_ALREADY_RUNNING
+    if reply is not None and reply != REPLY_HEADLESS:
         log.info("monitor_app is already running; brought its window forward")
         return EXIT_OK
-    lock, holder = _lock(data_dir)
+    lock, holder = _lock(data_dir) if reply is None else (None, "the background engine")
     if holder is not None:
+        # The engine already runs without a window (at boot, or started with --headless): attach to it.
+        engine = attach_local(data_dir)
+        if engine is not None:
+            return run_attached(app, options, data_dir, engine)
         QMessageBox.critical(
             None,
             APP_NAME,
@@ -162,6 +163,7 @@ def run_desktop(options: Options) -> int:
             .replace("%2", str(data_dir)),
         )
         return EXIT_ALREADY_RUNNING
+    assert lock is not None
     server = InstanceServer(data_dir, headless=False)
     server.listen()
     try:
@@ -186,6 +188,21 @@ def run_desktop(options: Options) -> int:
     server.close()
     stopper.close()
     lock.unlock()
+    return EXIT_OK
+
+
+def run_attached(app: QCoreApplication, options: Options, data_dir: Path, engine: RemoteEngine) -> int:
+    """The window on an engine that runs in another process; closing it leaves that engine running."""
+    from monitor_app.desktop import DesktopApp
+
+    desktop = DesktopApp(app, options, data_dir, engine=engine)
+    stopper = QuitOnSignal(app)
+    log.info("monitor_app %s attached to the engine at %s", __version__, engine.endpoint.base_url)
+    desktop.start()
+    app.exec()
+    log.info("window closed (%s); the engine keeps running", stopper.received or "quit")
+    desktop.shutdown()
+    stopper.close()
     return EXIT_OK
 
 
@@ -219,7 +236,9 @@ class QuitOnSignal:
 
     def _handle(self, signum: int, _frame: object) -> None:
         self.received = signal.Signals(signum).name
+        # quit() does nothing before the loop runs (a signal during start-up): the timer fires once it does.
         self._app.quit()
+        QTimer.singleShot(0, self._app.quit)
 
     def _drain(self) -> None:
         try:

@@ -15,8 +15,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
 from monitor_app.auth.bootstrap import ENV_ADMIN_PASSWORD, initial_admin_password
 from monitor_app.configuration import api_config, api_limits, engine_config, payload_language, retention_of
+from monitor_app.core.accounts import Role, User
 from monitor_app.core.errors import MonitorError
+from monitor_app.core.states import Cause
 from monitor_app.engine.local import LocalEngine
+from monitor_app.engine.remote import CONNECTED, CONNECTING, RECONNECTING, UNAUTHORIZED, RemoteEngine
 from monitor_app.options import Options
 from monitor_app.resources import translations_dir
 from monitor_app.settings import (
@@ -39,7 +42,10 @@ from monitor_app.ui.i18n import Translations
 from monitor_app.ui.icons import app_icon
 from monitor_app.ui.main_window import MainWindow
 from monitor_app.ui.program_commands import ProgramCommands
+from monitor_app.ui.screen_lock import ScreenLock
+from monitor_app.ui.session import GuiSession
 from monitor_app.ui.settings_dialog import SettingsDialog
+from monitor_app.ui.sign_in_dialog import SignInDialog
 from monitor_app.ui.theme import apply_theme
 from monitor_app.ui.tray_icon import TrayIcon
 from monitor_app.webapi import RestApi
@@ -74,6 +80,7 @@ class DesktopApp(QObject):
         autostart: Autostart | None = None,
         boot_service: BootService | None = None,
         first_run_prompt: bool = True,
+        engine: RemoteEngine | None = None,
     ) -> None:
         super().__init__()
         self.app = app
@@ -89,34 +96,52 @@ class DesktopApp(QObject):
         apply_theme(app, self.settings.theme)
         app.setWindowIcon(app_icon())
 
-        self.engine = LocalEngine(engine_config(options, self.settings, data_dir))
+        # In-process engine, or one running elsewhere (the background engine, another PC) reached through its API.
+        self.remote = engine
+        self.engine = engine if engine is not None else LocalEngine(engine_config(options, self.settings, data_dir))
         self.tasks = BackgroundTasks(self)
-        self.commands = ProgramCommands(self.engine, current_actor())
-        self.window = MainWindow(self.engine, tasks=self.tasks, commands=self.commands)
+        # Without sign-in the person at the PC is an admin named after their OS login; a sign-in replaces it.
+        self.session = GuiSession(current_actor(), Role.ADMIN, parent=self)
+        self.commands = ProgramCommands(self.engine, self.session)
+        self.window = MainWindow(
+            self.engine, tasks=self.tasks, commands=self.commands, accounts=self.engine.accounts
+        )
         self.window_state = QSettings(str(data_dir / WINDOW_STATE_FILE), QSettings.Format.IniFormat)
         self.window.restore_state(self.window_state)
         self.window.settings_requested.connect(self.open_settings)
         self.window.quit_requested.connect(self.quit)
         self.window.hidden_to_tray.connect(self._on_hidden_to_tray)
+        self.lock = ScreenLock(app, self.session, self)
+        self.lock.locked.connect(self._on_locked)
+        self.window.hidden_to_tray.connect(self.lock.on_hidden_to_tray)
+        self.sign_in: SignInDialog | None = None
 
         self._first_run_prompt = first_run_prompt
         self.rest: RestApi | None = None
         self.tray: TrayIcon | None = None
         if tray and QSystemTrayIcon.isSystemTrayAvailable():
-            self.tray = TrayIcon(self.engine, self)
-            self.tray.show_requested.connect(self.window.bring_to_front)
+            self.tray = TrayIcon(self.engine, self, session=self.session)
+            self.tray.show_requested.connect(self._on_show_requested)
             self.tray.quit_requested.connect(self.quit)
             self.tray.command_requested.connect(self._on_tray_command)
             self.window.hide_to_tray = True
             app.setQuitOnLastWindowClosed(False)
 
     def start(self) -> None:
-        self.window.show()
+        if self.settings.require_sign_in and self.engine.accounts.has_users():
+            self._ask_sign_in(locked=False)  # the window shows once someone signed in
+        else:
+            self.window.show()
+        self._apply_lock_settings()
         if self.tray is not None:
             self.tray.show()
         self.engine.start()
-        self._ensure_admin()
-        self._start_api()
+        if self.remote is None:
+            self._ensure_admin()
+            self._start_api()
+        else:
+            self.remote.connection_changed.connect(self._on_connection_changed)
+            self._on_connection_changed(self.remote.state, self.remote.state_detail)
         self._mirror_boot_service()
 
     def _ensure_admin(self) -> None:
@@ -132,6 +157,70 @@ class DesktopApp(QObject):
             return
         if self._first_run_prompt:
             QTimer.singleShot(0, self, self._ask_admin_password)
+
+    # ------------------------------------------------------------------ sign-in and lock
+
+    def _ask_sign_in(self, *, locked: bool) -> None:
+        """Show the sign-in (or unlock) dialog without blocking; the window stays hidden until it succeeds."""
+        if self.sign_in is not None:
+            self.sign_in.show()
+            self.sign_in.raise_()
+            self.sign_in.activateWindow()
+            return
+        # Hiding the window and closing the dialog must not count as "the last window closed".
+        self._quit_on_last = self.app.quitOnLastWindowClosed()
+        self.app.setQuitOnLastWindowClosed(False)
+        username = self.session.username if locked else ""
+        dialog = SignInDialog(self.engine.accounts, self.tasks, username=username, locked=locked)
+        self.sign_in = dialog
+        dialog.accepted.connect(lambda: self._on_signed_in(dialog, locked=locked))
+        dialog.rejected.connect(lambda: self._on_sign_in_cancelled(locked=locked))
+        dialog.open()
+
+    def _on_signed_in(self, dialog: SignInDialog, *, locked: bool) -> None:
+        self.sign_in = None
+        dialog.deleteLater()
+        user: User | None = dialog.user
+        if user is None:
+            return
+        self.session.set_user(user.username, user.role)
+        logout = getattr(self.engine.accounts, "logout", None)
+        if dialog.token and callable(logout):  # in-process the window needs no bearer token
+            token = dialog.token
+            self.tasks.run(lambda: logout(token), lambda _none: None)
+        self.engine.record_audit(
+            "unlocked the window" if locked else "signed in to the window",
+            cause=Cause.USER,
+            actor=user.username,
+            details={"kind": "window_unlocked" if locked else "window_sign_in", "role": user.role.value},
+        )
+        self.lock.unlock()
+        self.window.bring_to_front()
+        self.app.setQuitOnLastWindowClosed(self._quit_on_last)
+
+    def _on_sign_in_cancelled(self, *, locked: bool) -> None:
+        dialog, self.sign_in = self.sign_in, None
+        if dialog is not None:
+            dialog.deleteLater()
+        if not locked and self.tray is None:
+            self.quit()  # nobody signed in and there is no tray to come back from: leave (programs keep running)
+
+    @Slot()
+    def _on_locked(self) -> None:
+        self.window.hide()
+        self._ask_sign_in(locked=True)
+
+    @Slot()
+    def _on_show_requested(self) -> None:
+        if self.session.locked or (self.sign_in is not None and not self.window.isVisible()):
+            self._ask_sign_in(locked=self.session.locked)
+        else:
+            self.window.bring_to_front()
+
+    def _apply_lock_settings(self) -> None:
+        self.lock.configure(
+            idle_ms=self.settings.lock_idle_minutes * 60_000, lock_on_tray=self.settings.lock_on_tray
+        )
 
     @Slot()
     def _ask_admin_password(self) -> None:
@@ -153,6 +242,22 @@ class DesktopApp(QObject):
             self.rest.stop()
             self.rest = None
         self.window.set_api_address("")
+
+    @Slot(str, str)
+    def _on_connection_changed(self, state: str, detail: str) -> None:
+        """Say in the status bar which engine the window shows and whether the connection holds."""
+        assert self.remote is not None
+        where = self.remote.endpoint.base_url
+        tr = QCoreApplication.translate
+        text = {
+            CONNECTING: tr("DesktopApp", "Connecting to the engine at %1…"),
+            CONNECTED: tr("DesktopApp", "Attached to the engine at %1"),
+            RECONNECTING: tr("DesktopApp", "Connection to %1 lost; reconnecting…"),
+            UNAUTHORIZED: tr("DesktopApp", "The engine at %1 refused the sign-in"),
+        }.get(state, "%1").replace("%1", where)
+        self.window.set_engine_label(text)
+        if state in (RECONNECTING, UNAUTHORIZED) and detail:
+            self.window.show_status_message(f"{text}: {detail}")
 
     @Slot(str)
     def _on_api_failed(self, reason: str) -> None:
@@ -182,6 +287,7 @@ class DesktopApp(QObject):
             data_dir=str(self.data_dir),
             autostart_where=self.autostart.describe(),
             interval_locked=self.options.interval_s is not None,
+            refusal=self.session.refusal(),
             boot_report=partial(read_boot_engine_report, self.boot_service, self.data_dir),
             tasks=self.tasks,
             parent=self.window,
@@ -192,6 +298,8 @@ class DesktopApp(QObject):
     def apply_settings(self, new: Settings) -> None:
         """Save ``new`` and put each change into effect at once (no restart needed)."""
         old = self.settings
+        if not self.session.can_change:  # a guest chooses only how the window looks
+            new = old.replace(language=new.language, theme=new.theme)
         problems: list[str] = []
         if new.start_with_os != old.start_with_os:
             try:
@@ -209,22 +317,52 @@ class DesktopApp(QObject):
         except MonitorError as exc:
             problems.append(exc.message)
         self.settings = new
-        if new.interval_s != old.interval_s and self.options.interval_s is None:
-            self.engine.set_sampling_interval(new.interval_s)
-        if retention_of(new) != retention_of(old):
-            self.engine.set_retention(retention_of(new))
         if new.language != old.language:
             self.translations.apply(new.language)
-            self.engine.automation.set_language(payload_language(new.language))
         if new.theme != old.theme:
             apply_theme(self.app, new.theme)
         api_fields = ("api_enabled", "api_host", "api_port", "api_tls_certificate", "api_tls_key",
                       "api_limit_auth", "api_limit_manage", "api_limit_action", "api_limit_metrics")
-        if any(getattr(new, name) != getattr(old, name) for name in api_fields):
-            self._stop_api()
-            self._start_api()
+        engine_changed = (
+            new.interval_s != old.interval_s
+            or retention_of(new) != retention_of(old)
+            or any(getattr(new, name) != getattr(old, name) for name in api_fields)
+        )
+        if self.remote is not None:
+            if engine_changed:  # saved in the shared data dir: the engine reads them when it starts
+                problems.append(QCoreApplication.translate(
+                    "DesktopApp", "The background engine runs with its own settings: the sampling, history and REST "
+                    "API changes are saved and apply when it restarts."))
+        else:
+            if new.interval_s != old.interval_s and self.options.interval_s is None:
+                self.engine.set_sampling_interval(new.interval_s)
+            if retention_of(new) != retention_of(old):
+                self.engine.set_retention(retention_of(new))
+            if new.language != old.language:
+                self.engine.automation.set_language(payload_language(new.language))
+            if any(getattr(new, name) != getattr(old, name) for name in api_fields):
+                self._stop_api()
+                self._start_api()
+        if (new.lock_idle_minutes, new.lock_on_tray) != (old.lock_idle_minutes, old.lock_on_tray):
+            self._apply_lock_settings()
+        self._record_settings_change(old, new)
         if problems:
             QMessageBox.warning(self.window, QCoreApplication.translate("DesktopApp", "Settings"), "\n".join(problems))
+
+    def _record_settings_change(self, old: Settings, new: Settings) -> None:
+        """Who changed which settings goes to the audit log (names only: values may be file paths)."""
+        changed = [
+            name
+            for name, value in new.as_dict().items()
+            if value != getattr(old, name) and name != "close_to_tray_hint_shown"
+        ]
+        if changed:
+            self.engine.record_audit(
+                f"settings changed: {', '.join(changed)}",
+                cause=Cause.USER,
+                actor=self.session.username,
+                details={"kind": "settings_changed", "fields": changed},
+            )
 
     # ------------------------------------------------------------------ background engine at boot
 

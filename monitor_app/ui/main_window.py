@@ -436,6 +436,11 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
+    def set_engine_label(self, text: str) -> None:
+        """What the status bar says about the engine: in-process, or which attached engine and its connection."""
+        self._engine_label = text
+        self.engine_state.setText(text or self.tr("Local engine"))
+
     def set_api_address(self, address: str) -> None:
         self._api_address = address
         self._show_api()
@@ -451,15 +456,15 @@ class MainWindow(QMainWindow):
         self.detail.show_program(ids[0] if len(ids) == 1 else None)
         self._update_actions()
 
-    @Slot(QModelIndex)
-    def _on_double_clicked(self, index: QModelIndex) -> None:
-        self.detail.show_program(index.data(PROGRAM_ID_ROLE))
-        self.detail.focus_charts()
-
     @Slot()
     def _on_session_changed(self) -> None:
         self.session_label.setText(self.session.describe())
         self._update_actions()
+
+    @Slot(QModelIndex)
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        self.detail.show_program(index.data(PROGRAM_ID_ROLE))
+        self.detail.focus_charts()
 
     def _on_context_menu(self, position) -> None:  # type: ignore[no-untyped-def]
         menu = QMenu(self)
@@ -493,15 +498,15 @@ class MainWindow(QMainWindow):
         self.restart_action.setEnabled(any(verb_applies("restart", s) for s in states))
         self.edit_action.setEnabled(len(states) == 1)
         self.delete_action.setEnabled(bool(states))
+        gate = self.session.gate
+        gate(self.add_action)
+        for act in (self.start_action, self.stop_action, self.restart_action, self.edit_action, self.delete_action):
+            gate(act, act.isEnabled())
         self.open_log_action.setEnabled(len(states) == 1)
         self.open_folder_action.setEnabled(len(states) == 1)
 
     def _update_counts(self) -> None:
         statuses = self.engine.statuses()  # type: ignore[attr-defined]
-        gate = self.session.gate
-        gate(self.add_action)
-        for act in (self.start_action, self.stop_action, self.restart_action, self.edit_action, self.delete_action):
-            gate(act, act.isEnabled())
         running = sum(1 for s in statuses if s.state is ProgramState.RUNNING)
         failed = sum(1 for s in statuses if s.state is ProgramState.FATAL)
         text = self.tr("%n running", "", running)

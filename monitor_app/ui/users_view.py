@@ -136,7 +136,8 @@ class UsersView(QWidget):
         self.users_table.itemSelectionChanged.connect(self._update_buttons)
         self.keys_table.itemSelectionChanged.connect(self._update_buttons)
         session.changed.connect(self._on_session_changed)
-        self._retranslate()  # also applies the session and reads the lists
+        self._retranslate()
+        self._on_session_changed()
 
     def _table(self, name: str, columns: int) -> QTableWidget:
         table = QTableWidget(0, columns)
@@ -406,6 +407,16 @@ class UsersView(QWidget):
 
     @Slot()
     def _on_session_changed(self) -> None:
+        """Another user or role: guests get the reason and no lists; admins get the lists read again."""
+        self._update_hint()
+        if not self._session.can_change:
+            self.users, self.keys = (), ()
+            self.users_table.setRowCount(0)
+            self.keys_table.setRowCount(0)
+        self._update_buttons()
+        self.reload()
+
+    def _update_hint(self) -> None:
         admin = self._session.can_change
         self.hint.setText(
             self.tr(
@@ -415,12 +426,6 @@ class UsersView(QWidget):
             if admin
             else self._session.refusal()
         )
-        if not admin:
-            self.users, self.keys = (), ()
-            self.users_table.setRowCount(0)
-            self.keys_table.setRowCount(0)
-        self._update_buttons()
-        self.reload()
 
     @Slot()
     def _update_buttons(self) -> None:
@@ -453,7 +458,8 @@ class UsersView(QWidget):
         self.create_key_button.setText(self.tr("Create key…"))
         self.revoke_key_button.setText(self.tr("Revoke…"))
         self.refresh_button.setText(self.tr("Refresh"))
-        self._on_session_changed()
+        self._update_hint()  # a language change only re-words the page: nothing is read
+        self._update_buttons()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

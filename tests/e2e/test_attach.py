@@ -1,0 +1,219 @@
+"""The window attaches to an engine running headless in another process: it shows and controls the same programs,
+sees changes pushed, survives the engine going away, and closing it leaves the engine and its programs running."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import psutil
+import pytest
+import requests
+
+from monitor_app.core.errors import ForbiddenError
+from monitor_app.core.states import ProgramState
+from monitor_app.desktop import DesktopApp
+from monitor_app.engine.attach import attach_local
+from monitor_app.engine.remote import CONNECTED, RECONNECTING, UNAUTHORIZED, RemoteEngine
+from monitor_app.engine.remote_http import Endpoint, UnauthorizedError
+from monitor_app.options import parse_options
+from monitor_app.settings import SystemdUserBootService, XdgAutostart
+from tests.helpers.processes import wait_for
+from tests.helpers.systemd import FakeSystemd
+
+pytestmark = pytest.mark.skipif(os.name == "nt", reason="stops the engine with POSIX signals")
+
+PASSWORD = "attach test password 1"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Headless:
+    """``python -m monitor_app --headless`` on a data dir, with the API on a free port."""
+
+    def __init__(self, data: Path) -> None:
+        self.data = data
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "monitor_app", "--headless", "--data-dir", str(data), "--interval", "0.5",
+             "--api-port", str(self.port)],
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "MONITOR_ADMIN_PASSWORD": PASSWORD},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        self.advert = wait_for(self._advertised, timeout=30)
+        self.base = self.advert["api_url"]
+        self.headers = {"Authorization": f"Bearer {self.advert['token']}"}
+
+    def _advertised(self) -> dict | None:
+        try:
+            advert = json.loads((self.data / "engine.json").read_text())
+        except (OSError, ValueError):
+            return None
+        return advert if advert["pid"] == self.process.pid else None
+
+    def api(self, method: str, path: str, **kwargs):  # type: ignore[no-untyped-def]
+        return requests.request(method, self.base + path, headers=self.headers, timeout=10, **kwargs)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=30)
+
+
+@pytest.fixture
+def engine_process(tmp_path: Path):
+    headless = Headless(tmp_path / "data")
+    created = headless.api("POST", "/api/programs", json={
+        "name": "sleeper", "path": sys.executable, "args": ["-c", "import time; time.sleep(120)"]})
+    assert created.status_code == 201, created.text
+    yield headless
+    headless.stop()
+    for program in psutil.process_iter(["cmdline"]):
+        if program.info["cmdline"] and "time.sleep(120)" in " ".join(program.info["cmdline"]):
+            program.kill()
+
+
+def open_window(qapp, tmp_path: Path, data: Path, engine: RemoteEngine, name: str = "w") -> DesktopApp:
+    runner = FakeSystemd(tmp_path / name / "systemd" / "user", tmp_path / name / "linger")
+    boot = SystemdUserBootService(runner, config_home=tmp_path / name, user="tester", linger_dir=tmp_path / name / "linger")
+    return DesktopApp(qapp, replace(parse_options([], {}), api_port=0), data, tray=False, engine=engine,
+                      autostart=XdgAutostart(tmp_path / name), boot_service=boot, first_run_prompt=False)
+
+
+def row_state(window, program_id: int) -> ProgramState | None:  # type: ignore[no-untyped-def]
+    status = window.model.status(program_id) if hasattr(window.model, "status") else None
+    return status.state if status is not None else None
+
+
+def test_window_attaches_controls_the_engine_and_leaves_it_running(qtbot, qapp, tmp_path, engine_process) -> None:
+    engine = attach_local(engine_process.data)
+    assert engine is not None
+    desktop = open_window(qapp, tmp_path, engine_process.data, engine)
+    qtbot.addWidget(desktop.window)
+    with qtbot.waitSignal(engine.ready, timeout=10_000):
+        desktop.start()
+    assert [p.name for p in engine.programs()] == ["sleeper"]
+    qtbot.waitUntil(lambda: desktop.window.model.rowCount() == 1, timeout=5000)
+    assert "Attached" in desktop.window.engine_state.text()
+    program_id = engine.programs()[0].id
+
+    # Start from the window: the engine starts it, and the change comes back pushed.
+    assert desktop.commands.run("start", [program_id]) == []
+    qtbot.waitUntil(lambda: engine.status(program_id).state is ProgramState.RUNNING, timeout=10_000)
+    pid = engine.status(program_id).pid
+    assert engine_process.api("GET", "/api/programs/status").json()[0]["pid"] == pid
+    # Live ticks and stored history come through too.
+    qtbot.waitUntil(lambda: engine.latest_metrics() is not None and engine.latest_metrics().system is not None,
+                    timeout=5000)
+
+    # A second window attaches as well and sees what the first does.
+    second = attach_local(engine_process.data)
+    assert second is not None
+    other = open_window(qapp, tmp_path, engine_process.data, second, "w2")
+    qtbot.addWidget(other.window)
+    with qtbot.waitSignal(second.ready, timeout=10_000):
+        other.start()
+    assert second.status(program_id).state is ProgramState.RUNNING
+
+    # A change made elsewhere (the API) shows in both windows.
+    engine_process.api("POST", f"/api/programs/{program_id}/stop")
+    qtbot.waitUntil(lambda: engine.status(program_id).state is ProgramState.STOPPED, timeout=15_000)
+    qtbot.waitUntil(lambda: second.status(program_id).state is ProgramState.STOPPED, timeout=5000)
+
+    assert desktop.commands.run("start", [program_id]) == []
+    qtbot.waitUntil(lambda: second.status(program_id).state is ProgramState.RUNNING, timeout=10_000)
+    pid = second.status(program_id).pid
+
+    # Closing the windows leaves the engine and its program running.
+    other.shutdown()
+    desktop.shutdown()
+    assert engine_process.process.poll() is None
+    assert psutil.pid_exists(pid)
+    assert engine_process.api("GET", "/api/programs/status").json()[0]["status"] == "running"
+
+
+def test_window_rides_out_an_engine_restart(qtbot, qapp, tmp_path, engine_process) -> None:
+    engine = attach_local(engine_process.data)
+    assert engine is not None
+    desktop = open_window(qapp, tmp_path, engine_process.data, engine)
+    qtbot.addWidget(desktop.window)
+    with qtbot.waitSignal(engine.ready, timeout=10_000):
+        desktop.start()
+    engine_process.process.kill()  # the engine dies; its advertisement (and token) is stale
+    engine_process.process.wait(timeout=10)
+    qtbot.waitUntil(lambda: engine.state == RECONNECTING, timeout=10_000)
+    assert "lost" in desktop.window.engine_state.text()
+    assert [p.name for p in engine.programs()] == ["sleeper"]  # the last state stays on screen
+
+    restarted = Headless(engine_process.data)  # new port, new token: found through the advertisement again
+    try:
+        qtbot.waitUntil(lambda: engine.state == CONNECTED, timeout=40_000)
+        assert engine.endpoint.base_url == restarted.base
+        assert "Attached" in desktop.window.engine_state.text()
+        program_id = engine.programs()[0].id
+        assert desktop.commands.run("start", [program_id]) == []
+        qtbot.waitUntil(lambda: engine.status(program_id).state is ProgramState.RUNNING, timeout=10_000)
+    finally:
+        desktop.shutdown()
+        restarted.stop()
+
+
+def test_guest_sees_everything_and_changes_nothing(qtbot, qapp, engine_process) -> None:
+    created = engine_process.api("POST", "/api/users", json={"username": "friend", "password": "guest password 12",
+                                                             "role": "guest"})
+    assert created.status_code == 201, created.text
+    token = requests.post(engine_process.base + "/api/auth/login", timeout=10,
+                          json={"username": "friend", "password": "guest password 12"}).json()["token"]
+    engine = RemoteEngine(Endpoint(engine_process.base, token))
+    with qtbot.waitSignal(engine.ready, timeout=10_000):
+        engine.start()
+    assert (engine.username, engine.role) == ("friend", "guest")
+    program_id = engine.programs()[0].id
+    with qtbot.waitSignal(engine.command_failed, timeout=10_000) as failed:
+        engine.start_program(program_id, cause=None, actor="friend")  # type: ignore[arg-type]
+    assert failed.args[:2] == [program_id, "forbidden"]
+    with pytest.raises(ForbiddenError):
+        engine.remove_program(program_id, cause=None, actor="friend")  # type: ignore[arg-type]
+    assert engine.history(program_id, "cpu_percent", 1e9, 1e9 + 3600, 10).metric == "cpu_percent"
+    engine.shutdown()
+
+
+def test_refused_credentials_are_reported_not_retried(qtbot, engine_process) -> None:
+    engine = RemoteEngine(Endpoint(engine_process.base, "expired-or-made-up"))
+    with qtbot.waitSignal(engine.connection_changed, timeout=10_000) as changed:
+        engine.start()
+    assert changed.args[0] == UNAUTHORIZED
+    with pytest.raises(UnauthorizedError):
+        engine.accounts.login("admin", "not the password", client="test")
+    token, _session, user = engine.accounts.login("admin", PASSWORD, client="test")
+    assert user.role.value == "admin"
+    with qtbot.waitSignal(engine.ready, timeout=10_000):
+        engine.use_credentials(token)
+    assert engine.state == CONNECTED
+    engine.shutdown()
+
+
+def test_launching_the_app_attaches_to_the_running_engine(tmp_path, engine_process) -> None:
+    """The double-click path: ``python -m monitor_app`` finds the headless engine and opens a window on it."""
+    window = subprocess.Popen(
+        [sys.executable, "-m", "monitor_app", "--data-dir", str(engine_process.data)],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    log = engine_process.data / "logs" / "monitor_app.log"
+    try:
+        wait_for(lambda: log.exists() and "attached to the engine" in log.read_text(), timeout=30)
+    finally:
+        window.send_signal(signal.SIGTERM)
+        output, _ = window.communicate(timeout=30)
+    assert window.returncode == 0, output
+    assert engine_process.process.poll() is None
+    assert engine_process.api("GET", "/api/health").ok
