@@ -142,6 +142,9 @@ class DesktopApp(QObject):
         else:
             self.remote.connection_changed.connect(self._on_connection_changed)
             self._on_connection_changed(self.remote.state, self.remote.state_detail)
+            # The engine says who this window acts as (the local token: the OS user, an admin; a sign-in: that
+            # account and its role): guest controls follow.
+            self.remote.signed_in.connect(self.session.set_user)
         self._mirror_boot_service()
 
     def _ensure_admin(self) -> None:
@@ -185,7 +188,9 @@ class DesktopApp(QObject):
             return
         self.session.set_user(user.username, user.role)
         logout = getattr(self.engine.accounts, "logout", None)
-        if dialog.token and callable(logout):  # in-process the window needs no bearer token
+        if dialog.token and self.remote is not None:  # attached: the window now acts with this account's token
+            self.remote.use_credentials(dialog.token)
+        elif dialog.token and callable(logout):  # in-process the window needs no bearer token
             token = dialog.token
             self.tasks.run(lambda: logout(token), lambda _none: None)
         self.engine.record_audit(

@@ -166,24 +166,31 @@ def test_window_rides_out_an_engine_restart(qtbot, qapp, tmp_path, engine_proces
         restarted.stop()
 
 
-def test_guest_sees_everything_and_changes_nothing(qtbot, qapp, engine_process) -> None:
+def test_guest_sees_everything_and_changes_nothing(qtbot, qapp, tmp_path, engine_process) -> None:
     created = engine_process.api("POST", "/api/users", json={"username": "friend", "password": "guest password 12",
                                                              "role": "guest"})
     assert created.status_code == 201, created.text
     token = requests.post(engine_process.base + "/api/auth/login", timeout=10,
                           json={"username": "friend", "password": "guest password 12"}).json()["token"]
     engine = RemoteEngine(Endpoint(engine_process.base, token))
+    desktop = open_window(qapp, tmp_path, engine_process.data, engine)
+    qtbot.addWidget(desktop.window)
     with qtbot.waitSignal(engine.ready, timeout=10_000):
-        engine.start()
+        desktop.start()
     assert (engine.username, engine.role) == ("friend", "guest")
+    # The window follows the engine's answer: a guest session, controls off, the command layer refusing.
+    assert (desktop.session.username, desktop.session.can_change) == ("friend", False)
+    assert not desktop.window.add_action.isEnabled()
     program_id = engine.programs()[0].id
+    assert desktop.commands.run("start", [program_id])  # refused, with a reason
+    qtbot.waitUntil(lambda: desktop.window.model.rowCount() == 1, timeout=5000)
     with qtbot.waitSignal(engine.command_failed, timeout=10_000) as failed:
         engine.start_program(program_id, cause=None, actor="friend")  # type: ignore[arg-type]
     assert failed.args[:2] == [program_id, "forbidden"]
     with pytest.raises(ForbiddenError):
         engine.remove_program(program_id, cause=None, actor="friend")  # type: ignore[arg-type]
     assert engine.history(program_id, "cpu_percent", 1e9, 1e9 + 3600, 10).metric == "cpu_percent"
-    engine.shutdown()
+    desktop.shutdown()
 
 
 def test_refused_credentials_are_reported_not_retried(qtbot, engine_process) -> None:
