@@ -195,6 +195,7 @@ def run_attached(app: QCoreApplication, options: Options, data_dir: Path, engine
     """The window on an engine that runs in another process; closing it leaves that engine running."""
     from monitor_app.desktop import DesktopApp
 
+    engine.start()  # the requests travel while the window is built
     desktop = DesktopApp(app, options, data_dir, engine=engine)
     stopper = QuitOnSignal(app)
     log.info("monitor_app %s attached to the engine at %s", __version__, engine.endpoint.base_url)

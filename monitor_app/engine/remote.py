@@ -92,6 +92,8 @@ class RemoteEngine(EngineFacade):
         self._backoff = BACKOFF_FIRST_S
         self._ready_sent = False
         self._closing = False
+        self._attempt = 0
+        self._failed_attempts: set[int] = set()
         self.state = CONNECTING
         self.state_detail = ""
         self.username = ""
@@ -112,7 +114,9 @@ class RemoteEngine(EngineFacade):
     # ------------------------------------------------------------------ lifecycle
 
     def start(self) -> None:
-        self._connect()
+        """Connect (once; later calls do nothing). Answers arrive through the event loop."""
+        if self._attempt == 0:
+            self._connect()
 
     def shutdown(self) -> None:
         """Close the stream; the engine and its programs carry on."""
@@ -140,16 +144,29 @@ class RemoteEngine(EngineFacade):
     def _connect(self) -> None:
         if self._closing:
             return
-        self._request("GET", "/api/auth/me", on_done=self._on_whoami, on_error=self._on_connect_failed)
+        # All at once (one round trip, not four): who am I, the live stream, and every program and status.
+        self._attempt += 1
+        attempt = self._attempt
+        self._request("GET", "/api/auth/me", on_done=self._on_whoami,
+                      on_error=lambda status, code, message: self._on_connect_failed(status, code, message, attempt))
+        self._open_stream()
+        self._resync(attempt)
 
     def _on_whoami(self, data: Any) -> None:
         self.username, self.role = str(data.get("username", "")), str(data.get("role", "guest"))
         if data.get("interval_s"):
             self.sampling_interval = float(data["interval_s"])
         self.signed_in.emit(self.username, self.role)
-        self._open_stream()
 
-    def _on_connect_failed(self, status: int, code: str, message: str) -> None:
+    def _on_connect_failed(self, status: int, code: str, message: str, attempt: int | None = None) -> None:
+        """One connection attempt failed (each attempt reports once: its requests fail together)."""
+        attempt = self._attempt if attempt is None else attempt
+        if attempt != self._attempt or attempt in self._failed_attempts:
+            return
+        self._failed_attempts.add(attempt)
+        if self._stream is not None:
+            stream, self._stream = self._stream, None
+            stream.abort()
         if status == 401:
             fresh = self._refresh() if self._refresh is not None else None
             if fresh is not None and fresh != self.endpoint:
@@ -236,9 +253,7 @@ class RemoteEngine(EngineFacade):
             self._stream.abort()  # finished → _on_stream_end → reconnect
 
     def _on_message(self, kind: str, data: Any) -> None:
-        if kind == "hello":
-            self._resync()
-        elif kind == "status":
+        if kind == "status":
             status = status_from_json(data, time.time())
             if status.program_id in self._programs or not self._ready_sent:
                 self._statuses[status.program_id] = status
@@ -278,15 +293,21 @@ class RemoteEngine(EngineFacade):
             self.program_updated.emit(spec)
         else:
             self._statuses.setdefault(
-                spec.id, status_from_json({"id": spec.id, "status": "stopped"}, time.time())
+                spec.id, status_from_json({"id": spec.id, "status": "stopped", "state_since": 0.0}, time.time())
             )
             self.program_added.emit(spec)
 
-    def _resync(self) -> None:
-        """After (re)connecting: read every program and status, report what changed, then we are connected."""
+    def _resync(self, attempt: int) -> None:
+        """On (re)connecting: read every program and status, report what changed, then we are connected."""
+        answers: dict[str, Any] = {}
 
-        def got_programs(data: Any) -> None:
-            self._request("GET", "/api/programs/status", on_done=lambda statuses: apply(data, statuses))
+        def got(kind: str, data: Any) -> None:
+            answers[kind] = data
+            if len(answers) == 2 and attempt == self._attempt and attempt not in self._failed_attempts:
+                apply(answers["programs"], answers["statuses"])
+
+        def failed(status: int, code: str, message: str) -> None:
+            self._on_connect_failed(status, code, message, attempt)
 
         def apply(programs: Any, statuses: Any) -> None:
             now = time.time()
@@ -300,14 +321,17 @@ class RemoteEngine(EngineFacade):
                 self._programs[spec.id] = spec
                 if old is None:
                     self._statuses.setdefault(
-                        spec.id, status_from_json({"id": spec.id, "status": "stopped"}, now)
+                        spec.id, status_from_json({"id": spec.id, "status": "stopped", "state_since": 0.0}, now)
                     )
                     self.program_added.emit(spec)
                 elif old != spec:
                     self.program_updated.emit(spec)
             for raw in statuses:
                 status = status_from_json(raw, now)
-                if status.program_id in self._programs and self._statuses.get(status.program_id) != status:
+                known = self._statuses.get(status.program_id)
+                if known is not None and known.state_since > status.state_since:
+                    continue  # the stream already brought a newer state than this snapshot
+                if status.program_id in self._programs and known != status:
                     self._statuses[status.program_id] = status
                     self.status_changed.emit(status)
             self.state_version += 1
@@ -321,7 +345,8 @@ class RemoteEngine(EngineFacade):
                 self._ready_sent = True
                 self.ready.emit()
 
-        self._request("GET", "/api/programs", on_done=got_programs)
+        self._request("GET", "/api/programs", on_done=lambda data: got("programs", data), on_error=failed)
+        self._request("GET", "/api/programs/status", on_done=lambda data: got("statuses", data), on_error=failed)
 
     # ------------------------------------------------------------------ asynchronous requests
 

@@ -80,7 +80,7 @@ def status_from_json(data: Mapping[str, Any], now: float, *, program_id: int | N
     return ProgramStatus(
         program_id=int(data["id"]) if program_id is None else program_id,
         state=ProgramState(data["status"]),
-        state_since=float(data.get("state_since") or now),
+        state_since=now if data.get("state_since") is None else float(data["state_since"]),
         identity=identity,
         exit_code=data.get("exit_code"),
         restarts=int(data.get("restarts") or 0),
