@@ -13,6 +13,8 @@ import gc
 
 from PySide6.QtCore import QObject, QTimer
 
+from monitor_app.workers.memory import MemoryTrimmer
+
 #: How often the thresholds are checked (collection itself only happens when they are crossed).
 CHECK_INTERVAL_MS = 500
 
@@ -48,8 +50,9 @@ _installed: MainThreadCollector | None = None
 
 
 def install_collector(app: QObject) -> MainThreadCollector:
-    """The collector for this process (made once, owned by ``app``)."""
+    """The collector for this process (made once, owned by ``app``), with the C library's memory trim beside it."""
     global _installed
     if _installed is None:
         _installed = MainThreadCollector(app)
+        MemoryTrimmer(_installed)
     return _installed
