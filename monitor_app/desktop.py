@@ -20,7 +20,9 @@ from monitor_app.core.errors import MonitorError
 from monitor_app.core.states import Cause
 from monitor_app.engine.local import LocalEngine
 from monitor_app.engine.remote import CONNECTED, CONNECTING, RECONNECTING, UNAUTHORIZED, RemoteEngine
+from monitor_app.engine.remote_connect import SignedIn
 from monitor_app.options import Options
+from monitor_app.remote_window import RemoteWindow
 from monitor_app.resources import translations_dir
 from monitor_app.settings import (
     SETTINGS_FILE_NAME,
@@ -37,11 +39,13 @@ from monitor_app.settings import (
 )
 from monitor_app.ui.background import BackgroundTasks
 from monitor_app.ui.boot_engine_status import read_boot_engine_report
+from monitor_app.ui.connect_dialog import ConnectDialog
 from monitor_app.ui.first_admin_dialog import FirstAdminDialog
 from monitor_app.ui.i18n import Translations
 from monitor_app.ui.icons import app_icon
 from monitor_app.ui.main_window import MainWindow
 from monitor_app.ui.program_commands import ProgramCommands
+from monitor_app.ui.recent_connections import RECENT_FILE_NAME, RecentConnections
 from monitor_app.ui.screen_lock import ScreenLock
 from monitor_app.ui.session import GuiSession
 from monitor_app.ui.settings_dialog import SettingsDialog
@@ -54,6 +58,10 @@ from monitor_app.workers.collector import install_collector
 log = logging.getLogger(__name__)
 
 WINDOW_STATE_FILE = "window.ini"
+
+
+def _ignore(error: Exception) -> None:
+    log.info("signing out of the other engine failed (the session expires on its own): %s", error)
 
 
 def current_actor() -> str:
@@ -109,12 +117,17 @@ class DesktopApp(QObject):
         self.window_state = QSettings(str(data_dir / WINDOW_STATE_FILE), QSettings.Format.IniFormat)
         self.window.restore_state(self.window_state)
         self.window.settings_requested.connect(self.open_settings)
+        self.window.connect_requested.connect(self.open_connect_dialog)
         self.window.quit_requested.connect(self.quit)
         self.window.hidden_to_tray.connect(self._on_hidden_to_tray)
         self.lock = ScreenLock(app, self.session, self)
         self.lock.locked.connect(self._on_locked)
         self.window.hidden_to_tray.connect(self.lock.on_hidden_to_tray)
         self.sign_in: SignInDialog | None = None
+        # "Connect to another PC…": windows on other engines, in this process, each closed on its own.
+        self.recent = RecentConnections(data_dir / RECENT_FILE_NAME)
+        self.connect_dialog: ConnectDialog | None = None
+        self.remote_windows: list[RemoteWindow] = []
 
         self._first_run_prompt = first_run_prompt
         self.rest: RestApi | None = None
@@ -146,6 +159,9 @@ class DesktopApp(QObject):
             # account and its role): guest controls follow.
             self.remote.signed_in.connect(self.session.set_user)
         self._mirror_boot_service()
+        if self.options.connect is not None:
+            address = self.options.connect
+            QTimer.singleShot(0, self, lambda: self.open_connect_dialog(address))
 
     def _ensure_admin(self) -> None:
         """No account yet: take MONITOR_ADMIN_PASSWORD, else ask the person at the PC (there is no default)."""
@@ -277,11 +293,49 @@ class DesktopApp(QObject):
 
     def shutdown(self) -> None:
         """After the event loop ends (whatever ended it): remember the window, let reads finish, stop the engine."""
+        for remote in list(self.remote_windows):
+            remote.close()
         self.window.save_state(self.window_state)
         self.window_state.sync()
         self._stop_api()
         self.tasks.wait_for_done()
         self.engine.shutdown()
+
+    # ------------------------------------------------------------------ other PCs
+
+    @Slot()
+    def open_connect_dialog(self, address: str = "") -> ConnectDialog:
+        """Ask for another PC's engine (without blocking); a window on it opens once the sign-in worked."""
+        if self.connect_dialog is not None:
+            self.connect_dialog.show()
+            self.connect_dialog.raise_()
+            self.connect_dialog.activateWindow()
+            return self.connect_dialog
+        dialog = ConnectDialog(self.tasks, self.recent, address=address, parent=self.window)
+        self.connect_dialog = dialog
+        dialog.finished.connect(lambda _result: self._on_connect_dialog_finished(dialog))
+        dialog.open()
+        return dialog
+
+    def _on_connect_dialog_finished(self, dialog: ConnectDialog) -> None:
+        self.connect_dialog = None
+        dialog.deleteLater()
+        if dialog.signed_in is not None:
+            self.open_remote_window(dialog.signed_in)
+
+    def open_remote_window(self, signed_in: SignedIn) -> RemoteWindow:
+        """A window on that engine; kept until it is closed (closing it leaves this app and its engine alone)."""
+        remote = RemoteWindow(signed_in, run_after=lambda call: self.tasks.run(call, lambda _none: None, _ignore))
+        remote.window.connect_requested.connect(self.open_connect_dialog)
+        remote.closed.connect(lambda: self._on_remote_closed(remote))
+        self.remote_windows.append(remote)
+        remote.start()
+        return remote
+
+    def _on_remote_closed(self, remote: RemoteWindow) -> None:
+        if remote in self.remote_windows:
+            self.remote_windows.remove(remote)
+        remote.deleteLater()
 
     # ------------------------------------------------------------------ settings
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from monitor_app import __version__
+from monitor_app.core.errors import ValidationError
+from monitor_app.engine.remote_connect import parse_address
 from monitor_app.settings.schema import MAX_INTERVAL_S, MIN_INTERVAL_S
 
 DEFAULT_API_HOST = "127.0.0.1"
@@ -30,6 +32,7 @@ class Options:
     self_test: bool = False
     self_test_child: bool = False
     secret_store: str = "auto"  # auto (OS keyring if usable, else encrypted file), keyring or file
+    connect: str | None = None  # another PC's engine: the window opens "Connect to another PC…" with it filled in
 
 
 def parse_options(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> Options:
@@ -100,6 +103,14 @@ def parse_options(argv: Sequence[str], environ: Mapping[str, str] | None = None)
         "Credential Manager, if it works; else an encrypted file in the data folder), keyring or file "
         "(env MONITOR_SECRET_STORE; e.g. file on a headless Linux server)",
     )
+    parser.add_argument(
+        "--connect",
+        metavar="URL",
+        type=_address,
+        default=None,
+        help="open the window's \"Connect to another PC\" dialog with this engine address filled in "
+        "(host, host:port or http(s)://host:port; port 8080 unless given)",
+    )
     ns = parser.parse_args(list(argv))
     return Options(
         headless=ns.headless,
@@ -112,6 +123,7 @@ def parse_options(argv: Sequence[str], environ: Mapping[str, str] | None = None)
         self_test=ns.self_test,
         self_test_child=ns.self_test_child,
         secret_store=ns.secret_store,
+        connect=ns.connect,
     )
 
 
@@ -123,6 +135,13 @@ def _port(text: str) -> int:
     if not 1 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"port {port} is outside 1-65535")
     return port
+
+
+def _address(text: str) -> str:
+    try:
+        return parse_address(text)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: {exc.by_field().get('address', exc.message)}") from None
 
 
 def _log_level(text: str) -> str:

@@ -77,9 +77,11 @@ class MainWindow(QMainWindow):
         settings_requested(): the user opened Settings.
         quit_requested(): the user chose Quit (closing the window only hides it when a tray exists).
         hidden_to_tray(): the window was closed and is now in the tray.
+        connect_requested(): the user chose "Connect to another PC…".
     """
 
     settings_requested = Signal()
+    connect_requested = Signal()
     quit_requested = Signal()
     hidden_to_tray = Signal()
 
@@ -100,6 +102,7 @@ class MainWindow(QMainWindow):
         self.session = commands.session
         self.hide_to_tray = False
         self._engine_label = engine_label
+        self._remote_host = ""
         self._api_address = ""
         self._pending_delete: set[int] = set()
         self.redraw_clock = None
@@ -217,6 +220,7 @@ class MainWindow(QMainWindow):
         self.open_log_action = action("openLog", self.open_log)
         self.open_folder_action = action("openFolder", self.open_folder)
         self.settings_action = action("settings", self.settings_requested.emit, QKeySequence.StandardKey.Preferences)
+        self.connect_action = action("connectRemote", self.connect_requested.emit)
         self.quit_action = action("quit", self.quit_requested.emit, QKeySequence.StandardKey.Quit)
         self.about_action = action("about", self._on_about)
         self.filter = QLineEdit()
@@ -228,6 +232,8 @@ class MainWindow(QMainWindow):
     def _make_menus_and_toolbar(self) -> None:
         self.file_menu = self.menuBar().addMenu("")
         self.file_menu.addActions([self.add_action, self.settings_action])
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.connect_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.program_menu = self.menuBar().addMenu("")
@@ -254,7 +260,10 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.toolbar)
 
     def _retranslate(self) -> None:
-        self.setWindowTitle(self.tr("monitor_app"))
+        if self._remote_host:
+            self.setWindowTitle(self.tr("monitor_app — %1").replace("%1", self._remote_host))
+        else:
+            self.setWindowTitle(self.tr("monitor_app"))
         texts = {
             self.add_action: self.tr("Add…"),
             self.edit_action: self.tr("Edit…"),
@@ -265,12 +274,14 @@ class MainWindow(QMainWindow):
             self.open_log_action: self.tr("Open log"),
             self.open_folder_action: self.tr("Open folder"),
             self.settings_action: self.tr("Settings…"),
+            self.connect_action: self.tr("Connect to another PC…"),
             self.quit_action: self.tr("Quit"),
             self.about_action: self.tr("About monitor_app"),
         }
         for act, text in texts.items():
             act.setText(text)
         self.add_action.setToolTip(self.tr("Register a program to monitor"))
+        self.connect_action.setToolTip(self.tr("Open a window on the engine of another PC on the network"))
         self.filter.setPlaceholderText(self.tr("Filter programs"))
         self.file_menu.setTitle(self.tr("&File"))
         self.program_menu.setTitle(self.tr("&Program"))
@@ -440,6 +451,11 @@ class MainWindow(QMainWindow):
         """What the status bar says about the engine: in-process, or which attached engine and its connection."""
         self._engine_label = text
         self.engine_state.setText(text or self.tr("Local engine"))
+
+    def set_remote_host(self, host: str) -> None:
+        """Name the other PC's engine this window shows in its title (empty: this PC's)."""
+        self._remote_host = host
+        self._retranslate()
 
     def set_api_address(self, address: str) -> None:
         self._api_address = address

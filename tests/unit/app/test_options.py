@@ -65,3 +65,16 @@ def test_secret_store_option_and_its_environment_twin() -> None:
     assert parse_options(["--secret-store", "keyring"], {"MONITOR_SECRET_STORE": "file"}).secret_store == "keyring"
     with pytest.raises(SystemExit):
         parse_options(["--secret-store", "vault"], {})
+
+
+def test_options_connect_takes_an_engine_address() -> None:
+    assert parse_options([], {}).connect is None
+    assert parse_options(["--connect", "192.168.0.10"], {}).connect == "http://192.168.0.10:8080"
+    assert parse_options(["--connect", "https://server:9000/"], {}).connect == "https://server:9000"
+
+
+def test_options_connect_refuses_a_bad_address(capsys) -> None:
+    with pytest.raises(SystemExit) as exited:
+        parse_options(["--connect", "ftp://server"], {})
+    assert exited.value.code == 2
+    assert "use http:// or https://" in capsys.readouterr().err

@@ -1,0 +1,115 @@
+"""A second window, in the same process, on another PC's engine ("Connect to another PC…").
+
+Composition only, and lighter than ``DesktopApp``: no tray, no REST API, no local settings, boot entry or window
+geometry touched (those belong to this PC's own engine and window). Closing it closes only it: its connection
+ends, a password sign-in's session is signed out on the engine (off the GUI thread), and that engine and its
+programs carry on.
+"""
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
+
+from monitor_app.engine.remote import CONNECTED, CONNECTING, RECONNECTING, UNAUTHORIZED, RemoteEngine
+from monitor_app.engine.remote_connect import SignedIn, sign_out
+from monitor_app.ui.background import BackgroundTasks
+from monitor_app.ui.main_window import MainWindow
+from monitor_app.ui.program_commands import ProgramCommands
+from monitor_app.ui.session import GuiSession
+
+log = logging.getLogger(__name__)
+
+
+class RemoteWindow(QObject):
+    """The window and the connection for one remote engine.
+
+    Args:
+        signed_in: What the connect dialog got: endpoint, user, role.
+        run_after: Runs a blocking call off the GUI thread after this window is gone (the app's pool), used to
+            sign the session out.
+
+    Signals:
+        closed(): the window was closed and the connection shut down; drop the reference.
+    """
+
+    closed = Signal()
+
+    def __init__(
+        self,
+        signed_in: SignedIn,
+        *,
+        run_after: Callable[[Callable[[], object]], None] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.signed_in = signed_in
+        self._run_after = run_after
+        self._closed = False
+        self.engine = RemoteEngine(signed_in.endpoint, parent=self)
+        self.tasks = BackgroundTasks(self)  # its own pool: a slow remote PC does not hold up the local window
+        self.session = GuiSession(
+            signed_in.username or signed_in.endpoint.host,
+            signed_in.role,
+            mode=signed_in.endpoint.base_url,
+            parent=self,
+        )
+        self.commands = ProgramCommands(self.engine, self.session)
+        self.window = MainWindow(
+            self.engine,
+            tasks=self.tasks,
+            commands=self.commands,
+            accounts=self.engine.accounts,  # type: ignore[arg-type]
+        )
+        self.window.setObjectName("RemoteMainWindow")
+        self.window.set_remote_host(signed_in.endpoint.base_url.partition("://")[2])
+        # That PC's settings live on that PC; this window has no business writing them into this PC's data dir.
+        self.window.settings_action.setVisible(False)
+        self.window.quit_requested.connect(self._on_quit_requested)
+        self.engine.connection_changed.connect(self._on_connection_changed)
+        self.engine.signed_in.connect(self.session.set_user)
+
+    @property
+    def host(self) -> str:
+        return self.signed_in.endpoint.host
+
+    def start(self) -> None:
+        self.engine.start()  # the requests travel while the window paints
+        self._on_connection_changed(self.engine.state, self.engine.state_detail)
+        self.window.show()
+
+    def close(self) -> None:
+        """Close the window (as the user would); ``closed`` follows."""
+        if not self._closed:
+            self.window.close()
+
+    @Slot()
+    def _on_quit_requested(self) -> None:
+        """The window closed (or Quit was chosen in it): end this connection only."""
+        if self._closed:
+            return
+        self._closed = True
+        if self.window.isVisible():
+            self.window.hide()
+        self.engine.shutdown()
+        self.tasks.wait_for_done()  # reads in flight are bounded by the client's timeout
+        if self.signed_in.session and self._run_after is not None:
+            signed_in = self.signed_in
+            self._run_after(lambda: sign_out(signed_in))
+        log.info("closed the window on the engine at %s; it keeps running", self.signed_in.endpoint.base_url)
+        self.window.deleteLater()
+        self.closed.emit()
+
+    @Slot(str, str)
+    def _on_connection_changed(self, state: str, detail: str) -> None:
+        where = self.signed_in.endpoint.base_url
+        tr = QCoreApplication.translate
+        text = {
+            CONNECTING: tr("RemoteWindow", "Connecting to %1…"),
+            CONNECTED: tr("RemoteWindow", "Connected to %1"),
+            RECONNECTING: tr("RemoteWindow", "Connection to %1 lost; reconnecting…"),
+            UNAUTHORIZED: tr("RemoteWindow", "%1 refused the sign-in: close this window and connect again"),
+        }.get(state, "%1").replace("%1", where)
+        self.window.set_engine_label(text)
+        if state in (RECONNECTING, UNAUTHORIZED) and detail:
+            self.window.show_status_message(f"{text}: {detail}")
