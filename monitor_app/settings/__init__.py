@@ -15,6 +15,7 @@ from monitor_app.settings.autostart import (
     mirror_start_with_os,
 )
 from monitor_app.settings.boot_service import (
+    AccountPassword,
     BootService,
     BootServiceStatus,
     SystemdUserBootService,
@@ -22,7 +23,7 @@ from monitor_app.settings.boot_service import (
     current_boot_service,
     mirror_keep_running_at_boot,
 )
-from monitor_app.settings.errors import AutostartError, BootServiceError, SettingsError
+from monitor_app.settings.errors import AutostartError, BootPasswordRejected, BootServiceError, SettingsError
 from monitor_app.settings.migrations import MIGRATIONS, Migrations, migrator
 from monitor_app.settings.schema import (
     FIELDS,
@@ -39,8 +40,10 @@ __all__ = [
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "SETTINGS_FILE_NAME",
+    "AccountPassword",
     "Autostart",
     "AutostartError",
+    "BootPasswordRejected",
     "BootService",
     "BootServiceError",
     "BootServiceStatus",

@@ -6,6 +6,11 @@ Start-at-login (``autostart.py``) opens the window for the person at the PC; thi
 back after a reboot even if nobody logs in. As with autostart, the operating system's entry is the truth
 (``Settings.keep_running_at_boot`` only mirrors it, see ``mirror_keep_running_at_boot``). Every command runs
 through an injectable runner, so the exact command lines and the task XML are checked on Linux with a fake.
+
+On Windows the task runs with the user's password stored by Task Scheduler ("Run whether user is logged on or
+not"): only then does the engine started at boot have the user's credentials, which Windows Credential Manager and
+user-scope DPAPI (the secret store) need. ``AccountPassword`` carries that password from the dialog to schtasks
+without it ever being printed, logged or kept.
 """
 
 import csv
@@ -23,7 +28,7 @@ from typing import Protocol
 
 from monitor_app import APP_ID, APP_NAME
 from monitor_app.settings.autostart import _xdg_config_home
-from monitor_app.settings.errors import BootServiceError
+from monitor_app.settings.errors import BootPasswordRejected, BootServiceError
 from monitor_app.settings.schema import Settings
 
 log = logging.getLogger(__name__)
@@ -55,6 +60,18 @@ RESTART_SEC = 60
 
 #: Task Scheduler messages that mean "you are not allowed" (English and Korean Windows, which the app ships).
 _DENIED_MARKERS = ("access is denied", "액세스가 거부")
+#: Messages of Windows' ERROR_LOGON_FAILURE (1326): the account's password is wrong (English, older English, Korean).
+_WRONG_PASSWORD_MARKERS = (
+    "user name or password is incorrect",
+    "unknown user name or bad password",
+    "사용자 이름 또는 암호가",
+)
+#: LogonType values (Task Scheduler schema): with the password Task Scheduler stores, or S4U (no password, and so
+#: no access to the user's Credential Manager and DPAPI secrets).
+LOGON_PASSWORD = "Password"
+LOGON_S4U = "S4U"
+#: Shown wherever a password would have been.
+_MASK = "********"
 #: schtasks' localized "Status" column values we can read.
 _TASK_STATES = {
     "running": True,
@@ -80,6 +97,9 @@ class BootServiceStatus:
         where: Where the entry lives (task name, unit file).
         command: The registered command line, if it could be read.
         warning: Something the user should fix for the engine to really start at boot (empty if nothing).
+        without_secrets: The entry starts the engine without the user's credentials (a Task Scheduler task with
+            LogonType S4U): it cannot read the secrets saved in Credential Manager or with DPAPI, so webhooks and
+            plugins that need them stay off. Registering again with the password fixes it.
     """
 
     installed: bool
@@ -88,15 +108,54 @@ class BootServiceStatus:
     where: str
     command: str = ""
     warning: str = ""
+    without_secrets: bool = False
+
+
+class AccountPassword:
+    """The user's operating system password on its way to Task Scheduler, which stores it.
+
+    Never printed: ``repr``/``str`` show a mask, so a log line, an exception message or an audit row that
+    formats it by mistake leaks nothing; it cannot be pickled. ``reveal()`` is the one way to the text.
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        if not value:
+            raise ValueError("the password is empty")
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return f"AccountPassword({_MASK!r})"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> object:
+        raise TypeError("an account password is not saved anywhere")
 
 
 class BootService(Protocol):
     """One way of starting the headless engine at boot; all methods may run processes (call them off the GUI
     thread) and raise ``BootServiceError`` with a message for the user."""
 
+    @property
+    def needs_password(self) -> bool:
+        """Installing asks for the account's password (Windows), else the engine cannot read saved secrets."""
+        ...
+
+    @property
+    def account(self) -> str:
+        """The account the engine runs as, shown to the user when asking for its password."""
+        ...
+
     def status(self) -> BootServiceStatus: ...
 
-    def install(self, command: Sequence[str], data_dir: PurePath) -> None: ...
+    def install(
+        self, command: Sequence[str], data_dir: PurePath, *, password: AccountPassword | None = None
+    ) -> None: ...
 
     def uninstall(self) -> None: ...
 
@@ -148,6 +207,23 @@ def _call(runner: Runner, argv: Sequence[str], missing: str) -> tuple[int, str, 
         raise BootServiceError(f"cannot run {Path(argv[0]).name}: {exc}") from exc
 
 
+def _call_with_secret(runner: Runner, argv: Sequence[str], missing: str, secret: str) -> tuple[int, str, str]:
+    """``_call`` for an ``argv`` holding ``secret``: the error keeps no trace of the original exception (a
+    ``TimeoutExpired`` or ``OSError`` carries the whole command line), and output echoing the secret is masked."""
+    failure: BootServiceError | None = None
+    try:
+        rc, out, err = _call(runner, argv, missing)
+    except BootServiceError as exc:
+        failure = BootServiceError(_masked(exc.message, secret))
+    if failure is not None:
+        raise failure  # outside the except block: no __context__ or __cause__ leads back to argv
+    return rc, _masked(out, secret), _masked(err, secret)
+
+
+def _masked(text: str, secret: str) -> str:
+    return text.replace(secret, _MASK) if secret else text
+
+
 def _output(out: str, err: str) -> str:
     return " ".join((err.strip() or out.strip()).split()) or "no message"
 
@@ -158,12 +234,22 @@ def _output(out: str, err: str) -> str:
 class TaskSchedulerBootService:
     """A Task Scheduler task that runs the engine at system start under the user's own account.
 
-    The task runs with LogonType S4U ("Run whether user is logged on or not", "Do not store password"): Windows
-    starts it at boot as this user without a password stored anywhere. The price: an S4U process has no network
-    credentials (no mapped drives or shares as this user) and no access to the user's encrypted secrets
-    (Credential Manager, DPAPI). A game server reading its own folder and listening on ports needs neither, so a
-    stored password (LogonType Password) is not worth its risk. RunLevel LeastPrivilege: the engine never has
-    administrator rights, even for an administrator account.
+    Given the account's password, the task runs with LogonType Password ("Run whether user is logged on or not"
+    with the password stored by Task Scheduler): Windows logs the user on at boot with it, so the engine has the
+    user's credentials and can read the webhook URLs and plugin passwords kept in Credential Manager or protected
+    with DPAPI. monitor_app never keeps the password; Task Scheduler stores it (LSA secrets) and the user must
+    register again after changing it.
+
+    The password reaches schtasks as its ``/RP`` argument: the Task Scheduler COM API is not available without
+    pywin32, and schtasks reads no password from stdin. The trade-off: for the instant schtasks runs, its command
+    line (with the password) can be read by processes allowed to inspect it (the user's own elevated processes and
+    administrators). It is never written to a file, a log, an error message or the task XML.
+
+    Without a password (the user's explicit choice) the task runs with LogonType S4U ("Do not store password"):
+    the game servers still come back after a reboot, but the engine has no network credentials and cannot read
+    saved secrets, so webhooks and plugins that need them stay off; ``status`` reports such a task with
+    ``without_secrets``. RunLevel LeastPrivilege: the engine never has administrator rights, even for an
+    administrator account.
 
     Windows lets only administrators create a task with a boot trigger, so registering (and removing) it needs
     monitor_app started with "Run as administrator" once; the task itself then runs without those rights.
@@ -204,43 +290,88 @@ class TaskSchedulerBootService:
     def user_id(self) -> str:
         return self._user_id
 
+    @property
+    def needs_password(self) -> bool:
+        return True
+
+    @property
+    def account(self) -> str:
+        return self._user_id
+
     def describe(self) -> str:
         return f'Task Scheduler task "\\{self._task_name}" (runs as {self._user_id})'
 
-    def task_xml(self, command: Sequence[str], data_dir: PurePath) -> str:
+    def task_xml(
+        self, command: Sequence[str], data_dir: PurePath, *, logon_type: str = LOGON_PASSWORD
+    ) -> str:
         """The task definition for the engine of ``data_dir`` (text; ``install`` writes it as UTF-16)."""
         return task_xml(
             engine_command(command, data_dir),
             user_id=self._user_id,
+            logon_type=logon_type,
             working_dir=str(data_dir),
             boot_delay=self._boot_delay,
             description=f"Runs the {APP_NAME} engine at system start, without a login, for {data_dir}. "
             f"Turn it off in {APP_NAME}'s settings.",
         )
 
-    def install(self, command: Sequence[str], data_dir: PurePath) -> None:
+    def install(
+        self, command: Sequence[str], data_dir: PurePath, *, password: AccountPassword | None = None
+    ) -> None:
         """Register (or replace) the task. Does not start it: it starts at the next boot.
 
+        Args:
+            password: The account's password, for Task Scheduler to store (LogonType Password); ``None`` registers
+                an S4U task, whose engine cannot read saved secrets: only when the user chose that.
+
         Raises:
+            BootPasswordRejected: Windows refused the password; nothing was registered (an older task stays).
             BootServiceError: schtasks is missing or refused (typically: not run as administrator).
         """
-        text = self.task_xml(command, data_dir)
+        if password is not None and password.reveal() == "*":
+            # schtasks reads "/RP *" as "prompt for it", and there is no console to prompt on.
+            raise BootPasswordRejected(
+                f'schtasks cannot take the password "*" on its command line: register without your password, '
+                f"or give {self._user_id} another password first"
+            )
+        text = self.task_xml(command, data_dir, logon_type=LOGON_S4U if password is None else LOGON_PASSWORD)
         try:
             fd, temp_name = tempfile.mkstemp(prefix=f"{APP_ID}-task-", suffix=".xml")
             with os.fdopen(fd, "wb") as file:
                 file.write(text.encode("utf-16"))  # with a byte order mark, as schtasks expects
         except OSError as exc:
             raise BootServiceError(f"cannot write the task definition to a temporary file: {exc}") from exc
+        create = ["/Create", "/TN", self._task_name, "/XML", temp_name]
         try:
-            rc, out, err = self._run("/Create", "/TN", self._task_name, "/XML", temp_name, "/F")
+            if password is None:
+                rc, out, err = self._run(*create, "/F")
+            else:
+                # The password appears only here, as the value of /RP (see the class docstring for the trade-off).
+                rc, out, err = _call_with_secret(
+                    self._runner,
+                    [self._schtasks, *create, "/RU", self._user_id, "/RP", password.reveal(), "/F"],
+                    self._missing(),
+                    password.reveal(),
+                )
         finally:
             try:
                 os.unlink(temp_name)
             except OSError:
                 pass
         if rc != 0:
+            if password is not None and _wrong_password(out, err):
+                raise BootPasswordRejected(
+                    f"Windows did not accept the password for {self._user_id}, so nothing was registered. Type the "
+                    "password you sign in to Windows with (for a Microsoft account, its password, not the PIN)."
+                )
             raise BootServiceError(self._refused("register", out, err))
-        log.info("the engine will start at boot: %s", self.describe())
+        if password is None:
+            log.info(
+                "the engine will start at boot without your password (it cannot read saved secrets): %s",
+                self.describe(),
+            )
+        else:
+            log.info("the engine will start at boot with access to your saved secrets: %s", self.describe())
 
     def uninstall(self) -> None:
         """Remove the task; no task is fine.
@@ -269,16 +400,24 @@ class TaskSchedulerBootService:
             if _denied(out, err):
                 raise BootServiceError(self._refused("read", out, err))
             return BootServiceStatus(False, False, "no task registered", self.describe())
-        enabled, command = _read_task_xml(out)
+        enabled, command, logon_type = _read_task_xml(out)
+        without_secrets = logon_type.lower() == LOGON_S4U.lower()
         running = self._running()
         if not enabled:
             return BootServiceStatus(
-                False, running, "registered but disabled in Task Scheduler", self.describe(), command
+                False,
+                running,
+                "registered but disabled in Task Scheduler",
+                self.describe(),
+                command,
+                without_secrets=without_secrets,
             )
         detail = {True: "registered; running now", False: "registered; starts at the next boot"}.get(
             running, "registered"
         )
-        return BootServiceStatus(True, running, detail, self.describe(), command)
+        return BootServiceStatus(
+            True, running, detail, self.describe(), command, without_secrets=without_secrets
+        )
 
     def _running(self) -> bool | None:
         rc, out, _err = self._run("/Query", "/TN", self._task_name, "/FO", "CSV", "/NH")
@@ -290,11 +429,10 @@ class TaskSchedulerBootService:
         return _TASK_STATES.get(rows[0][-1].strip().lower())
 
     def _run(self, *args: str) -> tuple[int, str, str]:
-        return _call(
-            self._runner,
-            [self._schtasks, *args],
-            f"Task Scheduler's schtasks.exe was not found at {self._schtasks}",
-        )
+        return _call(self._runner, [self._schtasks, *args], self._missing())
+
+    def _missing(self) -> str:
+        return f"Task Scheduler's schtasks.exe was not found at {self._schtasks}"
 
     def _refused(self, verb: str, out: str, err: str) -> str:
         message = f"Task Scheduler could not {verb} the task \\{self._task_name}: {_output(out, err)}"
@@ -311,12 +449,16 @@ def task_xml(
     command: Sequence[str],
     *,
     user_id: str,
+    logon_type: str = LOGON_PASSWORD,
     working_dir: str = "",
     boot_delay: str = BOOT_DELAY,
     description: str = "",
 ) -> str:
-    """A Task Scheduler 1.2 definition that runs ``command`` at boot as ``user_id`` (S4U, least privilege),
-    restarts it every minute after a failure, never stops it for time or battery, and ignores a second start."""
+    """A Task Scheduler 1.2 definition that runs ``command`` at boot as ``user_id`` (``logon_type`` Password or
+    S4U, least privilege), restarts it every minute after a failure, never stops it for time or battery, and
+    ignores a second start. The definition never holds a password: schtasks passes it beside the XML."""
+    if logon_type not in (LOGON_PASSWORD, LOGON_S4U):
+        raise ValueError(f"unsupported logon type {logon_type!r}")
     ET.register_namespace("", TASK_NAMESPACE)
 
     def sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
@@ -337,7 +479,7 @@ def task_xml(
     principal = sub(sub(task, "Principals"), "Principal")
     principal.set("id", "Author")
     sub(principal, "UserId", user_id)
-    sub(principal, "LogonType", "S4U")
+    sub(principal, "LogonType", logon_type)
     sub(principal, "RunLevel", "LeastPrivilege")
     settings = sub(task, "Settings")  # in the order Task Scheduler itself exports them
     sub(settings, "MultipleInstancesPolicy", "IgnoreNew")
@@ -372,25 +514,31 @@ def task_xml(
     return '<?xml version="1.0" encoding="UTF-16"?>\n' + ET.tostring(task, encoding="unicode") + "\n"
 
 
-def _read_task_xml(text: str) -> tuple[bool, str]:
-    """(enabled, command line) of a task definition as ``schtasks /Query /XML`` prints it."""
+def _read_task_xml(text: str) -> tuple[bool, str, str]:
+    """(enabled, command line, logon type) of a task definition as ``schtasks /Query /XML`` prints it."""
     body = text.lstrip("\ufeff").strip()
     if body.startswith("<?xml"):
         body = body.split("?>", 1)[1]  # ElementTree refuses an encoding declaration on text
     try:
         root = ET.fromstring(body)
     except ET.ParseError:
-        return True, ""
+        return True, "", ""
     ns = {"t": TASK_NAMESPACE}
     enabled = root.findtext("t:Settings/t:Enabled", default="true", namespaces=ns).strip().lower() != "false"
     program = root.findtext("t:Actions/t:Exec/t:Command", default="", namespaces=ns).strip()
     arguments = root.findtext("t:Actions/t:Exec/t:Arguments", default="", namespaces=ns).strip()
-    return enabled, f"{program} {arguments}".strip()
+    logon_type = root.findtext("t:Principals/t:Principal/t:LogonType", default="", namespaces=ns).strip()
+    return enabled, f"{program} {arguments}".strip(), logon_type
 
 
 def _denied(out: str, err: str) -> bool:
     text = f"{out}\n{err}".lower()
     return any(marker in text for marker in _DENIED_MARKERS)
+
+
+def _wrong_password(out: str, err: str) -> bool:
+    text = f"{out}\n{err}".lower()
+    return any(marker in text for marker in _WRONG_PASSWORD_MARKERS)
 
 
 def _windows_user(environ: Mapping[str, str]) -> str:
@@ -451,11 +599,23 @@ class SystemdUserBootService:
     def path(self) -> Path:
         return self._path
 
+    @property
+    def needs_password(self) -> bool:
+        return False  # the user's service manager runs the unit with the user's full credentials
+
+    @property
+    def account(self) -> str:
+        return self._user
+
     def describe(self) -> str:
         return f"systemd user unit {self._path}"
 
-    def install(self, command: Sequence[str], data_dir: PurePath) -> None:
+    def install(
+        self, command: Sequence[str], data_dir: PurePath, *, password: AccountPassword | None = None
+    ) -> None:
         """Write the unit, enable and start it, and switch lingering on (a failure there only warns).
+
+        ``password`` is not needed here and is ignored.
 
         Raises:
             BootServiceError: the unit cannot be written, or systemctl is missing or refused; the unit file is

@@ -19,3 +19,9 @@ class BootServiceError(MonitorError):
     """The operating system's service manager refused to add, read or remove the background engine's entry."""
 
     code = "boot_service_failed"
+
+
+class BootPasswordRejected(BootServiceError):
+    """Windows refused the account password given for the background engine's task; nothing was registered."""
+
+    code = "boot_password_rejected"

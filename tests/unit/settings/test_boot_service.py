@@ -1,7 +1,9 @@
 """The background engine's boot entry: the Task Scheduler task checked with a fake schtasks, the systemd user unit
 written for real in tmp_path with systemctl and loginctl faked (this machine runs no systemd)."""
 
+import logging
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -12,6 +14,8 @@ from pathlib import Path, PureWindowsPath
 import pytest
 
 from monitor_app.settings import (
+    AccountPassword,
+    BootPasswordRejected,
     BootServiceError,
     BootServiceStatus,
     Settings,
@@ -35,6 +39,9 @@ DATA_DIR = PureWindowsPath(r"C:\Users\Kim Min-jun\AppData\Roaming\monitor_app")
 WINDOWS_ENV = {"USERDOMAIN": "GAMEPC", "USERNAME": "Kim Min-jun", "SystemRoot": r"C:\WINDOWS"}
 SCHTASKS = r"C:\WINDOWS\System32\schtasks.exe"
 TASK = r"monitor_app\Engine Kim Min-jun"
+ACCOUNT = r"GAMEPC\Kim Min-jun"
+#: Looks like nothing else in any message, so finding it anywhere is a leak.
+SECRET = "Hunter2-비밀-s3cret!"
 
 
 class FakeSchtasks:
@@ -47,21 +54,36 @@ class FakeSchtasks:
         self.denied = False
         self.missing = False
         self.raw_xml: bytes = b""
+        self.password = SECRET  # the account's real password, as Windows checks it
+        self.stored_passwords: dict[str, str] = {}  # what Task Scheduler keeps per task
+        self.echo_argv = False  # a misbehaving tool that repeats its command line in its error
+        self.raises: Exception | None = None
 
     def __call__(self, argv: Sequence[str]) -> tuple[int, str, str]:
         argv = list(argv)
         self.calls.append(argv)
         if self.missing:
             raise FileNotFoundError(2, "The system cannot find the file specified", argv[0])
+        if self.raises is not None:
+            raise self.raises
         assert argv[0] == SCHTASKS
         verb, name = argv[1], argv[3]
         assert argv[2] == "/TN"
         if self.denied and verb in ("/Create", "/Delete"):
             return 1, "", "ERROR: Access is denied.\r\n"
         if verb == "/Create":
-            assert argv[4] == "/XML" and argv[6] == "/F"
+            assert argv[4] == "/XML" and argv[-1] == "/F"
+            credentials = argv[6:-1]
+            assert credentials == [] or (len(credentials) == 4 and credentials[::2] == ["/RU", "/RP"]), argv
+            if credentials and credentials[3] != self.password:
+                more = f" ({' '.join(argv)})" if self.echo_argv else ""
+                return 1, "", f"ERROR: The user name or password is incorrect.{more}\r\n"
             self.raw_xml = Path(argv[5]).read_bytes()
             self.tasks[name.lower()] = self.raw_xml.decode("utf-16")
+            if credentials:
+                self.stored_passwords[name.lower()] = credentials[3]
+            else:
+                self.stored_passwords.pop(name.lower(), None)
             return 0, f'SUCCESS: The scheduled task "{name}" has successfully been created.\r\n', ""
         if name.lower() not in self.tasks:
             return 1, "", "ERROR: The system cannot find the file specified.\r\n"
@@ -91,24 +113,35 @@ def task_service(schtasks: FakeSchtasks) -> TaskSchedulerBootService:
     return TaskSchedulerBootService(schtasks, environ=WINDOWS_ENV)
 
 
-def install_windows(service: TaskSchedulerBootService) -> None:
-    service.install([USER_PYTHON, "-m", "monitor_app"], DATA_DIR)
+def install_windows(service: TaskSchedulerBootService, password: str | None = SECRET) -> None:
+    service.install(
+        [USER_PYTHON, "-m", "monitor_app"],
+        DATA_DIR,
+        password=None if password is None else AccountPassword(password),
+    )
+
+
+def parsed(raw_xml: bytes) -> ET.Element:
+    return ET.fromstring(raw_xml.decode("utf-16").split("?>", 1)[1])
 
 
 def test_task_is_registered_from_a_utf16_xml_file_and_the_file_is_removed(schtasks, task_service) -> None:
     install_windows(task_service)
     create = schtasks.calls[-1]
-    assert create[:5] == [SCHTASKS, "/Create", "/TN", TASK, "/XML"] and create[6:] == ["/F"]
+    assert create[:5] == [SCHTASKS, "/Create", "/TN", TASK, "/XML"]
+    assert create[6:] == ["/RU", ACCOUNT, "/RP", SECRET, "/F"]
     assert not Path(create[5]).exists(), "the temporary definition is removed"
     assert schtasks.raw_xml.startswith(b"\xff\xfe"), "UTF-16 with a byte order mark"
     assert schtasks.raw_xml.decode("utf-16").startswith('<?xml version="1.0" encoding="UTF-16"?>')
 
 
-def test_task_xml_starts_the_headless_engine_at_boot_as_the_user_without_a_password(
+def test_task_xml_starts_the_headless_engine_at_boot_as_the_user_with_the_stored_password(
     schtasks, task_service
 ) -> None:
     install_windows(task_service)
-    root = ET.fromstring(schtasks.raw_xml.decode("utf-16").split("?>", 1)[1])
+    assert SECRET not in schtasks.raw_xml.decode("utf-16"), "the definition never holds the password"
+    assert schtasks.stored_passwords == {TASK.lower(): SECRET}
+    root = parsed(schtasks.raw_xml)
     assert root.tag == f"{{{TASK_NAMESPACE}}}Task" and root.get("version") == "1.2"
     trigger = root.find("t:Triggers/t:BootTrigger", NS)
     assert trigger is not None and trigger.findtext("t:Enabled", namespaces=NS) == "true"
@@ -116,8 +149,8 @@ def test_task_xml_starts_the_headless_engine_at_boot_as_the_user_without_a_passw
     assert len(root.find("t:Triggers", NS)) == 1
     principal = root.find("t:Principals/t:Principal", NS)
     assert principal.get("id") == root.find("t:Actions", NS).get("Context") == "Author"
-    assert principal.findtext("t:UserId", namespaces=NS) == r"GAMEPC\Kim Min-jun"
-    assert principal.findtext("t:LogonType", namespaces=NS) == "S4U"
+    assert principal.findtext("t:UserId", namespaces=NS) == ACCOUNT
+    assert principal.findtext("t:LogonType", namespaces=NS) == "Password"
     assert principal.findtext("t:RunLevel", namespaces=NS) == "LeastPrivilege"
     settings = {
         child.tag.split("}")[1]: child.text for child in root.find("t:Settings", NS) if len(child) == 0
@@ -139,9 +172,115 @@ def test_task_xml_starts_the_headless_engine_at_boot_as_the_user_without_a_passw
     assert execs[0].findtext("t:WorkingDirectory", namespaces=NS) == str(DATA_DIR)
 
 
+def test_task_without_the_password_is_s4u_on_explicit_request_and_says_it_cannot_read_secrets(
+    schtasks, task_service
+) -> None:
+    install_windows(task_service, password=None)
+    create = schtasks.calls[-1]
+    assert create[:5] == [SCHTASKS, "/Create", "/TN", TASK, "/XML"] and create[6:] == ["/F"]
+    principal = parsed(schtasks.raw_xml).find("t:Principals/t:Principal", NS)
+    assert principal.findtext("t:LogonType", namespaces=NS) == "S4U"
+    assert principal.findtext("t:UserId", namespaces=NS) == ACCOUNT
+    status = task_service.status()
+    assert status.installed and status.without_secrets
+    install_windows(task_service)  # registered again with the password: secrets are readable
+    assert not task_service.status().without_secrets
+
+
+def test_task_wrong_password_registers_nothing_and_says_so(schtasks, task_service) -> None:
+    with pytest.raises(BootPasswordRejected) as raised:
+        install_windows(task_service, password="wrong password")
+    assert raised.value.code == "boot_password_rejected"
+    assert raised.value.message.startswith(f"Windows did not accept the password for {ACCOUNT}")
+    assert "nothing was registered" in raised.value.message
+    assert "wrong password" not in raised.value.message
+    assert schtasks.tasks == {} and task_service.status().installed is False
+
+
+def test_task_wrong_password_keeps_an_older_task_as_it_was(schtasks, task_service) -> None:
+    install_windows(task_service, password=None)
+    before = dict(schtasks.tasks)
+    with pytest.raises(BootPasswordRejected):
+        install_windows(task_service, password="wrong password")
+    assert schtasks.tasks == before and task_service.status().without_secrets
+
+
+def test_task_password_appears_only_as_the_rp_value_and_nowhere_else(schtasks, task_service, caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    install_windows(task_service)
+    task_service.status()
+    task_service.uninstall()
+    with_secret = [call for call in schtasks.calls if any(SECRET in arg for arg in call)]
+    assert len(with_secret) == 1
+    (create,) = with_secret
+    assert [i for i, arg in enumerate(create) if SECRET in arg] == [create.index("/RP") + 1]
+    assert SECRET not in caplog.text
+    assert "with access to your saved secrets" in caplog.text
+
+
+def test_task_password_is_masked_in_every_failure(schtasks, task_service, caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    schtasks.echo_argv = True  # a wrong password whose error text repeats the command line
+    schtasks.password = "the right one"
+    failures: list[BaseException] = []
+    with pytest.raises(BootPasswordRejected) as raised:
+        install_windows(task_service)
+    failures.append(raised.value)
+    schtasks.password = SECRET
+    schtasks.denied = True
+    with pytest.raises(BootServiceError) as raised:
+        install_windows(task_service)
+    failures.append(raised.value)
+    schtasks.denied = False
+    schtasks.raises = subprocess.TimeoutExpired([SCHTASKS, "/RP", SECRET], 30, output=SECRET)
+    with pytest.raises(BootServiceError, match="did not answer within 30 s") as raised:
+        install_windows(task_service)
+    failures.append(raised.value)
+    schtasks.raises = PermissionError(13, f"Access denied for {SECRET}")
+    with pytest.raises(
+        BootServiceError, match=r"cannot run .*schtasks\.exe: .*Access denied for \*{8}"
+    ) as raised:
+        install_windows(task_service)
+    failures.append(raised.value)
+    for failure in failures:
+        chain: BaseException | None = failure
+        while chain is not None:  # the message, and nothing a traceback would print after it
+            assert SECRET not in f"{chain} {chain!r} {getattr(chain, 'message', '')}"
+            chain = chain.__cause__ or chain.__context__
+        assert failure.__cause__ is None and failure.__context__ is None
+    assert SECRET not in caplog.text
+    assert schtasks.tasks == {}
+
+
+def test_account_password_never_shows_itself() -> None:
+    password = AccountPassword(SECRET)
+    assert password.reveal() == SECRET
+    assert SECRET not in f"{password} {password!r} {[password]} { ({'p': password}) }"
+    with pytest.raises(TypeError):
+        pickle.dumps(password)
+    with pytest.raises(ValueError, match="empty"):
+        AccountPassword("")
+
+
+def test_task_password_star_is_refused_before_schtasks_would_prompt(schtasks, task_service) -> None:
+    with pytest.raises(BootPasswordRejected, match="cannot take the password"):
+        install_windows(task_service, password="*")
+    assert schtasks.calls == []
+
+
+def test_services_say_whether_they_need_the_password(schtasks, task_service, tmp_path) -> None:
+    assert task_service.needs_password and task_service.account == ACCOUNT
+    unit = SystemdUserBootService(lambda argv: (0, "", ""), config_home=tmp_path, user="kim")
+    assert not unit.needs_password and unit.account == "kim"
+
+
 def test_task_for_the_bundled_exe_and_a_drive_root(schtasks) -> None:
     service = TaskSchedulerBootService(schtasks, environ=WINDOWS_ENV, boot_delay="")
-    service.install([r"C:\Program Files\monitor_app\monitor_app.exe"], PureWindowsPath("D:\\"))
+    service.install(
+        [r"C:\Program Files\monitor_app\monitor_app.exe"],
+        PureWindowsPath("D:\\"),
+        password=AccountPassword(SECRET),
+    )
     root = ET.fromstring(schtasks.raw_xml.decode("utf-16").split("?>", 1)[1])
     assert (
         root.findtext("t:Actions/t:Exec/t:Command", namespaces=NS)
