@@ -277,6 +277,7 @@ class DesktopApp(QObject):
             UNAUTHORIZED: tr("DesktopApp", "The engine at %1 refused the sign-in"),
         }.get(state, "%1").replace("%1", where)
         self.window.set_engine_label(text)
+        self.window.set_api_address(where)
         if state in (RECONNECTING, UNAUTHORIZED) and detail:
             self.window.show_status_message(f"{text}: {detail}")
 

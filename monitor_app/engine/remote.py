@@ -110,6 +110,7 @@ class RemoteEngine(EngineFacade):
         self.accounts = RemoteAccounts(self)
         self.automation = RemoteAutomation(self)
         self.plugins = RemotePlugins(self)
+        self.automation.job_changed.connect(self.plugins.on_job_changed)
 
     # ------------------------------------------------------------------ lifecycle
 

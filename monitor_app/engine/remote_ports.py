@@ -23,7 +23,7 @@ from monitor_app.core.jobs import Job, JobProgress, JobState
 from monitor_app.core.notifications import DeliveryRecord, WebhookEndpoint, endpoint_from_dict
 from monitor_app.core.plugins import PluginInstance
 from monitor_app.core.schedules import Schedule, schedule_from_dict
-from monitor_app.pluginhost.api import MetricSeries, Panel, PanelLog, PanelTable
+from monitor_app.pluginhost.api import MetricSeries, Panel, PanelLog, PanelTable, PluginError
 
 if TYPE_CHECKING:
     from monitor_app.engine.remote import RemoteEngine
@@ -478,6 +478,7 @@ class RemotePlugins(QObject):
         self._panels: dict[int, Panel] = {}
         self.latest: dict[tuple[int, str], tuple[float, float]] = {}
         self._program_id: int | None = None
+        self._job_futures: dict[int, Future[Any]] = {}
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="remote-plugin")
         self._poll = QTimer(self)
         self._poll.setInterval(PANEL_POLL_MS)
@@ -549,6 +550,10 @@ class RemotePlugins(QObject):
         return list(self._catalog_json)
 
     def instances(self, program_id: int | None = None) -> tuple[PluginInstance, ...]:
+        """From memory; asking for another program starts following it (its instances arrive with
+        ``instances_changed``, its panels with ``panel_changed``)."""
+        if program_id is not None and program_id != self._program_id:
+            self.set_program(program_id)
         return tuple(
             _instance(item) for _id, item in sorted(self._described.items())
             if program_id is None or item.get("program_id") == program_id
@@ -602,6 +607,30 @@ class RemotePlugins(QObject):
             return data.get("result", data) if isinstance(data, dict) else data
 
         return self._executor.submit(call)
+
+    def queue_action(self, instance_id: int, action: str, params: Mapping[str, Any], *, actor: str = "",
+                     title: str = "") -> Job:
+        """A long action: the engine queues it as a job (202) whose progress arrives with the stream's job changes."""
+        data = self._engine.client.call("POST", f"/api/plugins/{instance_id}/action",
+                                        {"action": action, "params": dict(params)}, timeout_s=DIALOG_TIMEOUT_S)
+        job = job_from_json(data["job"])
+        self._job_futures[job.id] = Future()
+        return job
+
+    def job_future(self, job_id: int) -> "Future[Any] | None":
+        return self._job_futures.get(job_id)
+
+    def on_job_changed(self, job: Job) -> None:
+        """Complete the waiter of a queued action when its job ends (job changes come from the stream)."""
+        if not job.finished or job.id not in self._job_futures:
+            return
+        future = self._job_futures.pop(job.id)
+        if job.state is JobState.DONE:
+            future.set_result(job.result.get("result"))
+        elif job.state is JobState.CANCELLED:
+            future.set_exception(PluginError("cancelled"))
+        else:
+            future.set_exception(PluginError(job.last_error or "failed"))
 
     def run_action(self, instance_id: int, action: str, params: Mapping[str, Any], *, timeout: float = 30.0) -> Any:
         return self.submit_action(instance_id, action, params).result(timeout=max(timeout, ACTION_TIMEOUT_S))

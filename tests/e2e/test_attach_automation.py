@@ -1,0 +1,78 @@
+"""An attached window's automation and plugins work as in-process: webhooks, rules, schedules, jobs, plugin
+instances, their live panels and actions, all through the engine's REST API and live stream."""
+
+import os
+import time
+
+import pytest
+
+from monitor_app.core.jobs import JobState
+from monitor_app.engine.attach import attach_local
+from tests.e2e.test_attach import engine_process  # noqa: F401 - the fixture
+from tests.helpers.receiver import WebhookReceiver
+
+pytestmark = pytest.mark.skipif(os.name == "nt", reason="stops the engine with POSIX signals")
+
+
+@pytest.fixture
+def remote(qtbot, engine_process):  # noqa: F811
+    engine = attach_local(engine_process.data)
+    assert engine is not None
+    with qtbot.waitSignal(engine.ready, timeout=10_000):
+        engine.start()
+    yield engine
+    engine.shutdown()
+
+
+def test_webhooks_rules_schedules_and_jobs_through_an_attached_engine(qtbot, remote, engine_process) -> None:
+    auto = remote.automation
+    program_id = remote.programs()[0].id
+    with WebhookReceiver() as receiver:
+        with qtbot.waitSignal(auto.webhooks_changed, timeout=5000):
+            endpoint = auto.add_webhook({"name": "friends", "url": receiver.url, "format": "discord"})
+        assert [e.name for e in auto.webhooks()] == ["friends"]
+        # The test delivery is a job on the engine; its progress and end come back over the stream.
+        with qtbot.waitSignal(auto.delivery_recorded, timeout=10_000):
+            job = auto.test_webhook(endpoint.id)
+        receiver.wait_for(1)
+        qtbot.waitUntil(lambda: auto.job(job.id).state is JobState.DONE, timeout=10_000)
+        assert auto.deliveries(endpoint.id)[0].ok
+        # Changed elsewhere (the API): the window's list follows.
+        engine_process.api("DELETE", f"/api/webhooks/{endpoint.id}")
+        qtbot.waitUntil(lambda: auto.webhooks() == (), timeout=5000)
+
+    rule = auto.add_alert_rule({"name": "hot", "kind": "cpu_above", "program_id": program_id, "threshold": 95,
+                                "duration_s": 60})
+    assert auto.alert_rule(rule.id).threshold == 95
+    schedule = auto.add_schedule({"program_id": program_id, "name": "nightly", "action": "restart",
+                                  "kind": "daily", "time_of_day": "04:00"})
+    assert auto.next_fire(schedule.id) is not None and auto.next_fire(schedule.id) > time.time()
+    auto.remove_alert_rule(rule.id)
+    auto.remove_schedule(schedule.id)
+    assert auto.alert_rules() == () and auto.schedules() == ()
+    api_rules = engine_process.api("GET", "/api/alerts/rules").json()
+    assert api_rules == []
+
+
+def test_plugin_attach_panel_and_action_through_an_attached_engine(qtbot, remote, tmp_path) -> None:
+    plugins = remote.plugins
+    program_id = remote.programs()[0].id
+    log_file = tmp_path / "server.log"
+    log_file.write_text("first line\n")
+    qtbot.waitUntil(lambda: plugins.catalog.get("logwatch") is not None, timeout=5000)
+    instance = plugins.attach(program_id, "logwatch", {"patterns": str(log_file)})
+    plugins.set_program(program_id)
+    assert [i.plugin_id for i in plugins.instances(program_id)] == ["logwatch"]
+    assert any(a["name"] == "tail" for a in plugins.describe(instance)["actions"])
+
+    with log_file.open("a") as handle:
+        handle.write("player joined: Alice\n")
+    qtbot.waitUntil(
+        lambda: (panel := plugins.panel(instance.id)) is not None
+        and any("Alice" in line for log in panel.logs for line in log.lines),
+        timeout=15_000,
+    )
+    result = plugins.submit_action(instance.id, "search", {"query": "alice"}).result(timeout=10)
+    assert "Alice" in str(result)
+    plugins.detach(instance.id)
+    assert plugins.instances(program_id) == ()
