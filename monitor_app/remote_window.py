@@ -8,15 +8,18 @@ programs carry on.
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from monitor_app.engine.remote import CONNECTED, CONNECTING, RECONNECTING, UNAUTHORIZED, RemoteEngine
 from monitor_app.engine.remote_connect import SignedIn, sign_out
+from monitor_app.engine.remote_http import Endpoint
 from monitor_app.ui.background import BackgroundTasks
 from monitor_app.ui.main_window import MainWindow
 from monitor_app.ui.program_commands import ProgramCommands
 from monitor_app.ui.session import GuiSession
+from monitor_app.ui.sign_in_dialog import SignInDialog
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,7 @@ class RemoteWindow(QObject):
         self.signed_in = signed_in
         self._run_after = run_after
         self._closed = False
+        self.sign_in: SignInDialog | None = None
         self.engine = RemoteEngine(signed_in.endpoint, parent=self)
         self.tasks = BackgroundTasks(self)  # its own pool: a slow remote PC does not hold up the local window
         self.session = GuiSession(
@@ -89,6 +93,8 @@ class RemoteWindow(QObject):
         if self._closed:
             return
         self._closed = True
+        if self.sign_in is not None:
+            self.sign_in.reject()
         if self.window.isVisible():
             self.window.hide()
         self.engine.shutdown()
@@ -108,8 +114,39 @@ class RemoteWindow(QObject):
             CONNECTING: tr("RemoteWindow", "Connecting to %1…"),
             CONNECTED: tr("RemoteWindow", "Connected to %1"),
             RECONNECTING: tr("RemoteWindow", "Connection to %1 lost; reconnecting…"),
-            UNAUTHORIZED: tr("RemoteWindow", "%1 refused the sign-in: close this window and connect again"),
+            UNAUTHORIZED: tr("RemoteWindow", "%1 refused the sign-in"),
         }.get(state, "%1").replace("%1", where)
         self.window.set_engine_label(text)
         if state in (RECONNECTING, UNAUTHORIZED) and detail:
             self.window.show_status_message(f"{text}: {detail}")
+        if state == UNAUTHORIZED and self.signed_in.session and not self._closed:
+            self._ask_sign_in()  # the session expired or was revoked: the password again, not a new window
+
+    def _ask_sign_in(self) -> None:
+        if self.sign_in is not None:
+            return
+        dialog = SignInDialog(
+            self.engine.accounts, self.tasks, username=self.signed_in.username, parent=self.window
+        )
+        self.sign_in = dialog
+        dialog.accepted.connect(lambda: self._on_signed_in_again(dialog))
+        dialog.rejected.connect(lambda: self._on_sign_in_closed(dialog))
+        dialog.open()
+
+    def _on_signed_in_again(self, dialog: SignInDialog) -> None:
+        self._on_sign_in_closed(dialog)
+        if not dialog.token or dialog.user is None or self._closed:
+            return
+        old = self.signed_in.endpoint
+        self.signed_in = replace(
+            self.signed_in,
+            endpoint=Endpoint(old.base_url, dialog.token, old.tls_sha256),
+            username=dialog.user.username,
+            role=dialog.user.role.value,
+        )
+        self.engine.use_credentials(dialog.token)
+
+    def _on_sign_in_closed(self, dialog: SignInDialog) -> None:
+        if self.sign_in is dialog:
+            self.sign_in = None
+        dialog.deleteLater()

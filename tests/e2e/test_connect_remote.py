@@ -195,6 +195,33 @@ def test_connect_with_a_password_opens_a_window_on_that_engine(qtbot, qapp, monk
     again.reject()
 
 
+def test_an_expired_sign_in_asks_for_the_password_again(qtbot, desktop, tmp_path) -> None:
+    other = OtherPc(tmp_path / "other")
+    try:
+        dialog = open_dialog(qtbot, desktop)
+        fill_password(dialog, other.url, "admin", PASSWORD)
+        dialog.connect_button.click()
+        qtbot.waitUntil(lambda: len(desktop.remote_windows) == 1, timeout=15_000)
+        remote = desktop.remote_windows[0]
+        qtbot.waitUntil(lambda: remote.engine.state == CONNECTED, timeout=15_000)
+        old_token = remote.signed_in.endpoint.token
+        assert other.api("POST", "/api/auth/logout", token=old_token).status_code == 204  # the session ends there
+        other.stop()  # ... and the engine restarts: the window reconnects with a token that no longer works
+        other = OtherPc(tmp_path / "other", other.port)
+        qtbot.waitUntil(lambda: remote.sign_in is not None and remote.sign_in.isVisible(), timeout=40_000)
+        assert remote.sign_in.username.text() == "admin"
+        assert "refused" in remote.window.engine_state.text()
+        remote.sign_in.password.setText(PASSWORD)
+        remote.sign_in.buttons.accepted.emit()
+        qtbot.waitUntil(lambda: remote.engine.state == CONNECTED, timeout=15_000)
+        assert remote.sign_in is None and remote.signed_in.endpoint.token not in ("", old_token)
+        assert [p.name for p in remote.engine.programs()] == []
+        remote.close()
+        qtbot.waitUntil(lambda: desktop.remote_windows == [], timeout=10_000)
+    finally:
+        other.stop()
+
+
 def test_connect_with_an_api_key(qtbot, desktop, other_pc) -> None:
     admin = next(u for u in other_pc.api("GET", "/api/users").json() if u["username"] == "admin")
     created = other_pc.api("POST", "/api/keys", json={"name": "laptop", "user_id": admin["id"]})
@@ -276,7 +303,10 @@ def test_https_is_trusted_on_first_use_and_a_changed_certificate_is_refused(qtbo
     other = OtherPc(tmp_path / "other", scheme="https")
     try:
         dialog = open_dialog(qtbot, desktop)
-        fill_password(dialog, other.url, "admin", PASSWORD)
+        fill_password(dialog, f"127.0.0.1:{other.port}", "admin", PASSWORD)  # http by default
+        dialog.connect_button.click()
+        assert f"answers with https: connect to {other.url}" in wait_for_error(qtbot, dialog)
+        dialog.address.setText(other.url)
         dialog.connect_button.click()
         # First use: the fingerprint is shown; saying no connects nothing.
         assert format_fingerprint(sha) in answer_trust(qtbot, dialog, trust=False)
