@@ -8,14 +8,13 @@ import pytest
 
 from monitor_app.core.jobs import JobState
 from monitor_app.engine.attach import attach_local
-from tests.e2e.test_attach import engine_process  # noqa: F401 - the fixture
 from tests.helpers.receiver import WebhookReceiver
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="stops the engine with POSIX signals")
 
 
 @pytest.fixture
-def remote(qtbot, engine_process):  # noqa: F811
+def remote(qtbot, engine_process):
     engine = attach_local(engine_process.data)
     assert engine is not None
     with qtbot.waitSignal(engine.ready, timeout=10_000):

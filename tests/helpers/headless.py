@@ -1,0 +1,67 @@
+"""A headless engine in its own process (``python -m monitor_app --headless``) for tests that attach to it."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import psutil
+import requests
+
+from tests.helpers.processes import wait_for
+
+PASSWORD = "attach test password 1"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Headless:
+    """``python -m monitor_app --headless`` on a data dir, with the API on a free port."""
+
+    def __init__(self, data: Path) -> None:
+        self.data = data
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "monitor_app", "--headless", "--data-dir", str(data), "--interval", "0.5",
+             "--api-port", str(self.port)],
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "MONITOR_ADMIN_PASSWORD": PASSWORD},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        self.advert = wait_for(self._advertised, timeout=30)
+        self.base = self.advert["api_url"]
+        self.headers = {"Authorization": f"Bearer {self.advert['token']}"}
+
+    def _advertised(self) -> dict | None:
+        try:
+            advert = json.loads((self.data / "engine.json").read_text())
+        except (OSError, ValueError):
+            return None
+        return advert if advert["pid"] == self.process.pid else None
+
+    def api(self, method: str, path: str, **kwargs):  # type: ignore[no-untyped-def]
+        return requests.request(method, self.base + path, headers=self.headers, timeout=10, **kwargs)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=30)
+
+
+def engine_with_a_program(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A headless engine on ``tmp_path/data`` with one registered (stopped) sleeping program; stopped after."""
+    headless = Headless(tmp_path / "data")
+    created = headless.api("POST", "/api/programs", json={
+        "name": "sleeper", "path": sys.executable, "args": ["-c", "import time; time.sleep(120)"]})
+    assert created.status_code == 201, created.text
+    yield headless
+    headless.stop()
+    for program in psutil.process_iter(["cmdline"]):
+        if program.info["cmdline"] and "time.sleep(120)" in " ".join(program.info["cmdline"]):
+            program.kill()
