@@ -10,8 +10,8 @@ import os
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, QTimer, Slot
-from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
 
 from monitor_app.auth.bootstrap import ENV_ADMIN_PASSWORD, initial_admin_password
 from monitor_app.configuration import api_config, api_limits, engine_config, payload_language, retention_of
@@ -26,7 +26,9 @@ from monitor_app.remote_window import RemoteWindow
 from monitor_app.resources import translations_dir
 from monitor_app.settings import (
     SETTINGS_FILE_NAME,
+    AccountPassword,
     Autostart,
+    BootPasswordRejected,
     BootService,
     BootServiceStatus,
     Settings,
@@ -39,6 +41,7 @@ from monitor_app.settings import (
 )
 from monitor_app.ui.background import BackgroundTasks
 from monitor_app.ui.boot_engine_status import read_boot_engine_report
+from monitor_app.ui.boot_password_dialog import BootPasswordDialog
 from monitor_app.ui.connect_dialog import ConnectDialog
 from monitor_app.ui.first_admin_dialog import FirstAdminDialog
 from monitor_app.ui.i18n import Translations
@@ -76,7 +79,12 @@ class DesktopApp(QObject):
 
     Raises:
         StorageError: the database cannot be opened (from the engine).
+
+    Signals:
+        boot_service_changed: An install or removal of the background engine's boot entry finished (or failed).
     """
+
+    boot_service_changed = Signal()
 
     def __init__(
         self,
@@ -280,6 +288,8 @@ class DesktopApp(QObject):
         self.window.set_api_address(where)
         if state in (RECONNECTING, UNAUTHORIZED) and detail:
             self.window.show_status_message(f"{text}: {detail}")
+        if state == UNAUTHORIZED and self.sign_in is None:
+            self._ask_sign_in(locked=False)  # an expired or revoked sign-in: ask for the password again
 
     @Slot(str)
     def _on_api_failed(self, reason: str) -> None:
@@ -352,7 +362,11 @@ class DesktopApp(QObject):
             tasks=self.tasks,
             parent=self.window,
         )
-        if dialog.exec() and dialog.result_settings is not None:
+        dialog.boot_reregister_requested.connect(partial(self.reregister_boot_service, dialog))
+        self.boot_service_changed.connect(dialog.refresh_boot_status)
+        accepted = dialog.exec()
+        self.boot_service_changed.disconnect(dialog.refresh_boot_status)
+        if accepted and dialog.result_settings is not None:
             self.apply_settings(dialog.result_settings)
 
     def apply_settings(self, new: Settings) -> None:
@@ -370,8 +384,10 @@ class DesktopApp(QObject):
             except MonitorError as exc:
                 problems.append(exc.message)
                 new = new.replace(start_with_os=old.start_with_os)
-        if new.keep_running_at_boot != old.keep_running_at_boot:
-            self._change_boot_service(install=new.keep_running_at_boot)
+        if new.keep_running_at_boot != old.keep_running_at_boot and not self._change_boot_service(
+            install=new.keep_running_at_boot
+        ):  # the password question was cancelled: nothing changes
+            new = new.replace(keep_running_at_boot=old.keep_running_at_boot)
         try:
             self.store.save(new)
         except MonitorError as exc:
@@ -430,24 +446,42 @@ class DesktopApp(QObject):
         """Set ``keep_running_at_boot`` from the OS entry (read off the GUI thread: it runs schtasks/systemctl)."""
         self.tasks.run(self.boot_service.status, self._on_boot_status, self._on_boot_status_unknown, key="boot")
 
-    def _change_boot_service(self, *, install: bool) -> None:
-        """Install or remove the entry off the GUI thread; on failure the setting goes back and the user is told."""
+    def reregister_boot_service(self, parent: QWidget | None = None) -> bool:
+        """Register the boot entry again (asking for the password), e.g. to replace a task that cannot read the
+        saved secrets; ``False`` if the user cancelled."""
+        return self._change_boot_service(install=True, parent=parent)
+
+    def _change_boot_service(self, *, install: bool, error: str = "", parent: QWidget | None = None) -> bool:
+        """Install or remove the entry off the GUI thread; on failure the setting goes back and the user is told.
+
+        Where the service needs it (Windows), installing first asks for the account's password (``error`` says why
+        it is asked again). Returns ``False`` if the user cancelled that question: nothing was changed.
+        """
         service = self.boot_service
+        password: AccountPassword | None = None
+        if install and service.needs_password:
+            dialog = BootPasswordDialog(service.account, error=error, parent=parent or self.window)
+            accepted = dialog.exec()
+            password = dialog.password
+            dialog.deleteLater()
+            if not accepted:
+                return False
         try:
             command = current_app_command() if install else []
         except MonitorError as exc:
             self._on_boot_change_failed(install, exc)
-            return
+            return True
         data_dir = self.data_dir
 
         def change() -> BootServiceStatus:
             if install:
-                service.install(command, data_dir)
+                service.install(command, data_dir, password=password)
             else:
                 service.uninstall()
             return service.status()
 
         self.tasks.run(change, self._on_boot_changed, partial(self._on_boot_change_failed, install), key="boot")
+        return True
 
     def _on_boot_status(self, status: BootServiceStatus) -> None:
         self._keep_setting(mirror_keep_running_at_boot(self.settings, status))
@@ -458,15 +492,25 @@ class DesktopApp(QObject):
 
     def _on_boot_changed(self, status: BootServiceStatus) -> None:
         self._on_boot_status(status)
+        self.boot_service_changed.emit()
         if status.warning:
             self.show_problem(QCoreApplication.translate("DesktopApp", "Background engine"), status.warning)
 
     def _on_boot_change_failed(self, install: bool, error: Exception) -> None:
         message = error.message if isinstance(error, MonitorError) else str(error)
-        log.warning("cannot change the background engine's boot entry: %s", message)
+        if install and isinstance(error, BootPasswordRejected):
+            # A mistyped password: nothing was registered; ask again, saying why (the message holds no password).
+            log.info("Windows refused the password for the background engine's task: %s", message)
+            if self._change_boot_service(install=True, error=message):
+                return
+            message = ""  # the user gave up: put the setting back without a second message
+        else:
+            log.warning("cannot change the background engine's boot entry: %s", message)
         self._keep_setting(self.settings.replace(keep_running_at_boot=not install))
         self._mirror_boot_service()  # then what the operating system really has (a change may have half happened)
-        self.show_problem(QCoreApplication.translate("DesktopApp", "Background engine"), message)
+        self.boot_service_changed.emit()
+        if message:
+            self.show_problem(QCoreApplication.translate("DesktopApp", "Background engine"), message)
 
     def _keep_setting(self, new: Settings) -> None:
         if new == self.settings:

@@ -169,3 +169,22 @@ def test_launching_the_app_attaches_to_the_running_engine(tmp_path, engine_proce
     assert window.returncode == 0, output
     assert engine_process.process.poll() is None
     assert engine_process.api("GET", "/api/health").ok
+
+
+def test_a_refused_sign_in_asks_again_in_the_window(qtbot, qapp, tmp_path, engine_process) -> None:
+    engine = RemoteEngine(Endpoint(engine_process.base, "revoked-token"))
+    desktop = open_window(qapp, tmp_path, engine_process.data, engine)
+    qtbot.addWidget(desktop.window)
+    desktop.start()
+    qtbot.waitUntil(lambda: desktop.sign_in is not None, timeout=10_000)
+    assert "refused" in desktop.window.engine_state.text()
+    dialog = desktop.sign_in
+    dialog.username.setText("admin")
+    dialog.password.setText("wrong password here")
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.error.text() != "", timeout=10_000)
+    dialog.password.setText(PASSWORD)
+    with qtbot.waitSignal(engine.ready, timeout=15_000):
+        dialog.submit()
+    assert engine.state == CONNECTED and desktop.session.username == "admin"
+    desktop.shutdown()
