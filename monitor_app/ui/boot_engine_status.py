@@ -52,6 +52,14 @@ def describe_report(report: BootEngineReport) -> str:
     running = _running_line(report)
     if running:
         lines.append(running)
+    if report.status is not None and report.status.without_secrets:
+        lines.append(
+            _tr(
+                "The background engine cannot read your saved secrets: it was registered without your Windows "
+                "password, so webhook URLs and plugin passwords stay off while it runs. Register it again with "
+                "your password to fix this."
+            )
+        )
     if report.status is not None and report.status.warning:
         lines.append(_tr("Note: %1", report.status.warning))
     return "\n".join(lines)

@@ -7,7 +7,7 @@ the store would refuse; the schema's validation still has the last word and its 
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt, QUrl, Slot
+from PySide6.QtCore import QEvent, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -48,7 +48,14 @@ class SettingsDialog(QDialog):
         tasks: Where ``boot_report`` runs.
         refusal: Why the engine's settings cannot be changed here (a guest session); empty for an admin. A guest
             may still choose the language and theme.
+
+    Signals:
+        boot_reregister_requested: The user asked to register the background engine's boot entry again, because
+            the installed one cannot read saved secrets (an S4U task from an older version, or registered without
+            the password); the receiver asks for the password and calls ``refresh_boot_status`` when done.
     """
+
+    boot_reregister_requested = Signal()
 
     def __init__(
         self,
@@ -88,10 +95,18 @@ class SettingsDialog(QDialog):
         self.boot_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.boot_status_refresh = QPushButton()
         self.boot_status_refresh.clicked.connect(self.refresh_boot_status)
+        self.boot_reregister = QPushButton()
+        self.boot_reregister.hide()  # shown only when the installed entry cannot read saved secrets
+        self.boot_reregister.clicked.connect(self.boot_reregister_requested)
+        boot_buttons = QVBoxLayout()
+        boot_buttons.setContentsMargins(0, 0, 0, 0)
+        boot_buttons.addWidget(self.boot_status_refresh)
+        boot_buttons.addWidget(self.boot_reregister)
+        boot_buttons.addStretch(1)
         boot_row = QHBoxLayout()
         boot_row.setContentsMargins(0, 0, 0, 0)
         boot_row.addWidget(self.boot_status, 1)
-        boot_row.addWidget(self.boot_status_refresh, 0, Qt.AlignmentFlag.AlignTop)
+        boot_row.addLayout(boot_buttons)
         self.boot_status_box = QWidget()
         self.boot_status_box.setLayout(boot_row)
         self.boot_status_box.setVisible(self._boot_report is not None)
@@ -269,6 +284,7 @@ class SettingsDialog(QDialog):
         self._boot_report_shown = None
         self.boot_status.setText(self.tr("Checking the background engine…"))
         self.boot_status_refresh.setEnabled(False)
+        self.boot_reregister.hide()
         self._tasks.run(
             self._boot_report, self._on_boot_report, self._on_boot_report_failed, owner=self, key="boot-engine-status"
         )
@@ -277,6 +293,10 @@ class SettingsDialog(QDialog):
         self._boot_report_shown = report
         self.boot_status.setText(describe_report(report))
         self.boot_status_refresh.setEnabled(True)
+        status = report.status
+        self.boot_reregister.setVisible(
+            status is not None and status.without_secrets and not self._refusal
+        )
 
     def _on_boot_report_failed(self, error: Exception) -> None:
         self._on_boot_report(BootEngineReport(None, str(error) or type(error).__name__))
@@ -327,6 +347,11 @@ class SettingsDialog(QDialog):
                     "servers come back after a reboot. It uses the same data folder as this window.")
         )
         self.boot_status_refresh.setText(self.tr("Check again"))
+        self.boot_reregister.setText(self.tr("Register again with my password…"))
+        self.boot_reregister.setToolTip(
+            self.tr("Registers the background engine again with your Windows password, so it can read your saved "
+                    "webhook URLs and plugin passwords.")
+        )
         if self._boot_report_shown is not None:
             self.boot_status.setText(describe_report(self._boot_report_shown))
         self.open_data_dir.setText(self.tr("Open"))
