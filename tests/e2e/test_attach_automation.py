@@ -45,7 +45,9 @@ def test_webhooks_rules_schedules_and_jobs_through_an_attached_engine(qtbot, rem
     assert auto.alert_rule(rule.id).threshold == 95
     schedule = auto.add_schedule({"program_id": program_id, "name": "nightly", "action": "restart",
                                   "kind": "daily", "time_of_day": "04:00"})
-    assert auto.next_fire(schedule.id) is not None and auto.next_fire(schedule.id) > time.time()
+    # The engine plans it a moment later; the planned time arrives with the stream's "schedules changed".
+    qtbot.waitUntil(lambda: auto.next_fire(schedule.id) is not None, timeout=5000)
+    assert auto.next_fire(schedule.id) > time.time()
     auto.remove_alert_rule(rule.id)
     auto.remove_schedule(schedule.id)
     assert auto.alert_rules() == () and auto.schedules() == ()
@@ -64,6 +66,8 @@ def test_plugin_attach_panel_and_action_through_an_attached_engine(qtbot, remote
     assert [i.plugin_id for i in plugins.instances(program_id)] == ["logwatch"]
     assert any(a["name"] == "tail" for a in plugins.describe(instance)["actions"])
 
+    # The plugin follows the file from its end once it runs (its panel says so): write after that.
+    qtbot.waitUntil(lambda: plugins.panel(instance.id) is not None and bool(plugins.panel(instance.id).logs), timeout=15_000)
     with log_file.open("a") as handle:
         handle.write("player joined: Alice\n")
     qtbot.waitUntil(
