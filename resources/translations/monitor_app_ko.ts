@@ -2,10 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko">
 <context>
+    <name>Accounts</name>
+    <message>
+        <source>At least %1 characters, not only digits, not the same as the username, at most %2 bytes (a Korean character takes 3).</source>
+        <translation>%1자 이상이어야 하며, 숫자로만 이루어지거나 사용자 이름과 같으면 안 됩니다. 최대 %2바이트 (한글은 한 글자에 3바이트).</translation>
+    </message>
+</context>
+<context>
     <name>ActionResultView</name>
     <message>
         <source>%1: running…</source>
         <translation>%1: 실행 중…</translation>
+    </message>
+    <message>
+        <source>%1: running as job #%2; its progress shows in Automation › Jobs…</source>
+        <translation>%1: 작업 #%2로 실행 중… (진행 상황은 자동화 › 작업에 표시됩니다)</translation>
     </message>
     <message>
         <source>%1 (%2): %3</source>
@@ -447,13 +458,38 @@
     </message>
 </context>
 <context>
-    <name>App</name>
+    <name>ApiKeyDialog</name>
     <message>
-        <source>monitor_app is already running in the background (headless) with this data folder:
-%1</source>
-        <translation>monitor_app이 이 데이터 폴더로 이미 백그라운드(헤드리스)에서 실행 중입니다:
-%1</translation>
+        <source>Create API key</source>
+        <translation>API 키 만들기</translation>
     </message>
+    <message>
+        <source>What it is for</source>
+        <translation>용도</translation>
+    </message>
+    <message>
+        <source>Acts as</source>
+        <translation>소유자</translation>
+    </message>
+    <message>
+        <source>e.g. backup script</source>
+        <translation>예: 백업 스크립트</translation>
+    </message>
+    <message>
+        <source>The key has the rights of its user, and stops working when the user is removed.</source>
+        <translation>키는 소유자와 같은 권한을 가지며, 그 사용자가 제거되면 더 이상 작동하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Enter what the key is for.</source>
+        <translation>키의 용도를 입력하세요.</translation>
+    </message>
+    <message>
+        <source>Choose the user the key acts as.</source>
+        <translation>키의 소유자를 선택하세요.</translation>
+    </message>
+</context>
+<context>
+    <name>App</name>
     <message>
         <source>Another monitor_app (%1) is using this data folder:
 %2</source>
@@ -465,6 +501,102 @@
 %1</source>
         <translation>데이터베이스를 열 수 없습니다:
 %1</translation>
+    </message>
+</context>
+<context>
+    <name>AuditModel</name>
+    <message>
+        <source>Time</source>
+        <translation>시간</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>주체</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>출처</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>내용</translation>
+    </message>
+    <message>
+        <source>Program</source>
+        <translation>프로그램</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>상세</translation>
+    </message>
+</context>
+<context>
+    <name>AuditView</name>
+    <message>
+        <source>Window</source>
+        <translation>창</translation>
+    </message>
+    <message>
+        <source>Cannot read the audit log: %1</source>
+        <translation>감사 로그를 읽을 수 없습니다: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n entries to </source>
+        <translation>
+            <numerusform>항목 %n개를 내보냈습니다: </numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Export failed: </source>
+        <translation>내보내기 실패: </translation>
+    </message>
+    <message>
+        <source>Export audit log</source>
+        <translation>감사 로그 내보내기</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 파일 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>주체</translation>
+    </message>
+    <message>
+        <source>Search the audit log</source>
+        <translation>감사 로그 검색</translation>
+    </message>
+    <message>
+        <source>Everyone and everything</source>
+        <translation>모든 주체</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>최근 24시간</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>최근 7일</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>최근 30일</translation>
+    </message>
+    <message>
+        <source>Everything kept</source>
+        <translation>보관된 전체 기간</translation>
+    </message>
+    <message>
+        <source>From – to</source>
+        <translation>기간 지정</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>기간</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV 내보내기…</translation>
     </message>
 </context>
 <context>
@@ -498,6 +630,84 @@
     <message>
         <source>HTTP %1</source>
         <translation>HTTP %1</translation>
+    </message>
+</context>
+<context>
+    <name>BootEngineStatus</name>
+    <message>
+        <source>The background engine cannot read your saved secrets: it was registered without your Windows password, so webhook URLs and plugin passwords stay off while it runs. Register it again with your password to fix this.</source>
+        <translation>백그라운드 엔진이 저장된 비밀 정보를 읽을 수 없습니다. Windows 비밀번호 없이 등록되어 실행 중에는 웹훅 URL과 플러그인 비밀번호를 쓸 수 없습니다. 해결하려면 비밀번호와 함께 다시 등록하세요.</translation>
+    </message>
+    <message>
+        <source>Note: %1</source>
+        <translation>참고: %1</translation>
+    </message>
+    <message>
+        <source>Cannot tell whether the background engine is installed: %1</source>
+        <translation>백그라운드 엔진이 설치되어 있는지 확인할 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>Background engine: installed (%1; %2).</source>
+        <translation>백그라운드 엔진: 설치됨 (%1; %2).</translation>
+    </message>
+    <message>
+        <source>Background engine: not installed (%1).</source>
+        <translation>백그라운드 엔진: 설치 안 됨 (%1).</translation>
+    </message>
+    <message>
+        <source>no API address</source>
+        <translation>API 주소 없음</translation>
+    </message>
+    <message>
+        <source>Running in the background (process %1) at %2.</source>
+        <translation>백그라운드에서 실행 중 (프로세스 %1, %2).</translation>
+    </message>
+    <message>
+        <source>The engine runs in a window (process %1) at %2, not in the background.</source>
+        <translation>엔진이 백그라운드가 아니라 창에서 실행 중입니다 (프로세스 %1, %2).</translation>
+    </message>
+    <message>
+        <source>Running in the background; its address is not known yet.</source>
+        <translation>백그라운드에서 실행 중이며, 주소는 아직 알 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>Not running now.</source>
+        <translation>지금은 실행 중이 아닙니다.</translation>
+    </message>
+    <message>
+        <source>Whether it runs now is not known.</source>
+        <translation>지금 실행 중인지 알 수 없습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>BootPasswordDialog</name>
+    <message>
+        <source>Start the background engine at boot</source>
+        <translation>부팅 시 백그라운드 엔진 시작</translation>
+    </message>
+    <message>
+        <source>Windows needs your account password to start the engine at boot with access to your saved secrets (webhook URLs, plugin passwords); monitor_app does not keep it, Task Scheduler stores it. After you change your Windows password, register again here.</source>
+        <translation>부팅 시 엔진이 저장된 비밀 정보(웹훅 URL, 플러그인 비밀번호)에 접근할 수 있도록 시작하려면 Windows 계정 비밀번호가 필요합니다. 비밀번호는 monitor_app이 보관하지 않고 작업 스케줄러가 저장합니다. Windows 비밀번호를 바꾼 뒤에는 여기서 다시 등록하세요.</translation>
+    </message>
+    <message>
+        <source>Windows account:</source>
+        <translation>Windows 계정:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>비밀번호:</translation>
+    </message>
+    <message>
+        <source>Register</source>
+        <translation>등록</translation>
+    </message>
+    <message>
+        <source>Without my password</source>
+        <translation>비밀번호 없이 등록</translation>
+    </message>
+    <message>
+        <source>Without your password the engine still starts at boot, but webhook URLs and plugin passwords will not be available to the background engine: Discord alerts and plugin controls that need them stay off. Choose this if your account has no password or signs in only with a PIN.</source>
+        <translation>비밀번호 없이도 엔진은 부팅 시 시작되지만, 백그라운드 엔진이 웹훅 URL과 플러그인 비밀번호를 쓸 수 없어 이를 필요로 하는 Discord 알림과 플러그인 제어는 꺼진 상태로 남습니다. 계정에 비밀번호가 없거나 PIN으로만 로그인한다면 이 방법을 선택하세요.</translation>
     </message>
 </context>
 <context>
@@ -547,6 +757,131 @@
     </message>
 </context>
 <context>
+    <name>ConnectDialog</name>
+    <message>
+        <source>Enter the API key (an administrator creates it on the Users page).</source>
+        <translation>API 키를 입력하세요 (관리자가 사용자 탭에서 만듭니다).</translation>
+    </message>
+    <message>
+        <source>Enter your username and password for that PC.</source>
+        <translation>그 PC의 사용자 이름과 비밀번호를 입력하세요.</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>%1에 연결하는 중…</translation>
+    </message>
+    <message>
+        <source>Waiting for you to check the certificate…</source>
+        <translation>인증서 확인을 기다리는 중…</translation>
+    </message>
+    <message>
+        <source>Trust this certificate?</source>
+        <translation>이 인증서를 신뢰할까요?</translation>
+    </message>
+    <message>
+        <source>%1 uses a certificate this PC has not seen before. Compare its fingerprint with the one shown on that PC (Settings, REST API) before you trust it:</source>
+        <translation>%1은(는) 이 PC가 처음 보는 인증서를 사용합니다. 신뢰하기 전에 지문을 그 PC에 표시된 지문(설정 &gt; 원격 접속)과 비교하세요:</translation>
+    </message>
+    <message>
+        <source>Trust and connect</source>
+        <translation>신뢰하고 연결</translation>
+    </message>
+    <message>
+        <source>Do not connect</source>
+        <translation>연결 안 함</translation>
+    </message>
+    <message>
+        <source>Not connected: the certificate was not trusted.</source>
+        <translation>연결하지 않음: 인증서를 신뢰하지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Signing in at %1…</source>
+        <translation>%1에 로그인하는 중…</translation>
+    </message>
+    <message>
+        <source>Refused: %1 presented a different certificate than the one you trusted before.
+Now: %2
+Trusted: %3
+Another machine may be answering at this address. Only if that PC&apos;s certificate was replaced on purpose, forget the old one and connect again.</source>
+        <translation>거부됨: %1이(가) 이전에 신뢰한 것과 다른 인증서를 제시했습니다.
+현재: %2
+신뢰한 인증서: %3
+이 주소에서 다른 컴퓨터가 응답하고 있을 수 있습니다. 그 PC의 인증서를 일부러 바꾼 경우에만 이전 인증서를 잊고 다시 연결하세요.</translation>
+    </message>
+    <message>
+        <source>The engine refused this API key (wrong, revoked or expired).</source>
+        <translation>엔진이 이 API 키를 거부했습니다 (잘못된 키이거나 폐기 또는 만료됨).</translation>
+    </message>
+    <message>
+        <source>Wrong username or password.</source>
+        <translation>사용자 이름 또는 비밀번호가 잘못되었습니다.</translation>
+    </message>
+    <message>
+        <source>The old certificate of %1 is forgotten. Connect again to see the new one and decide.</source>
+        <translation>%1의 이전 인증서를 잊었습니다. 다시 연결하여 새 인증서를 확인하고 결정하세요.</translation>
+    </message>
+    <message>
+        <source>Trusted certificate (SHA-256): %1</source>
+        <translation>신뢰한 인증서 (SHA-256): %1</translation>
+    </message>
+    <message>
+        <source>First connection: you will be shown the certificate to trust.</source>
+        <translation>첫 연결: 신뢰할 인증서가 표시됩니다.</translation>
+    </message>
+    <message>
+        <source>Not encrypted (http): use https if the engine serves it.</source>
+        <translation>암호화되지 않음 (http): 엔진이 https를 지원하면 https를 사용하세요.</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API 키</translation>
+    </message>
+    <message>
+        <source>Connect to another PC</source>
+        <translation>다른 PC에 연결</translation>
+    </message>
+    <message>
+        <source>Open a window on the engine of another PC on your network. Its REST API must be open to the network there (Settings, REST API).</source>
+        <translation>네트워크에 있는 다른 PC의 엔진을 창으로 엽니다. 그 PC에서 REST API가 네트워크에 열려 있어야 합니다 (설정 &gt; 원격 접속).</translation>
+    </message>
+    <message>
+        <source>Recent</source>
+        <translation>최근 연결</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>제거</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>주소</translation>
+    </message>
+    <message>
+        <source>192.168.0.10, server:8080 or https://server:8080</source>
+        <translation>192.168.0.10, server:8080 또는 https://server:8080</translation>
+    </message>
+    <message>
+        <source>Username and password</source>
+        <translation>사용자 이름과 비밀번호</translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation>사용자 이름</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>비밀번호</translation>
+    </message>
+    <message>
+        <source>Forget the old certificate</source>
+        <translation>이전 인증서 잊기</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>연결</translation>
+    </message>
+</context>
+<context>
     <name>DeliveriesModel</name>
     <message>
         <source>Time</source>
@@ -588,12 +923,36 @@
 <context>
     <name>DesktopApp</name>
     <message>
+        <source>Connecting to the engine at %1…</source>
+        <translation>%1의 엔진에 연결하는 중…</translation>
+    </message>
+    <message>
+        <source>Attached to the engine at %1</source>
+        <translation>%1의 엔진에 연결됨</translation>
+    </message>
+    <message>
+        <source>Connection to %1 lost; reconnecting…</source>
+        <translation>%1 연결이 끊겼습니다. 다시 연결하는 중…</translation>
+    </message>
+    <message>
+        <source>The engine at %1 refused the sign-in</source>
+        <translation>%1의 엔진이 로그인을 거부했습니다</translation>
+    </message>
+    <message>
         <source>REST API not started: </source>
         <translation>REST API를 시작하지 못했습니다: </translation>
     </message>
     <message>
+        <source>The background engine runs with its own settings: the sampling, history and REST API changes are saved and apply when it restarts.</source>
+        <translation>백그라운드 엔진은 자체 설정으로 실행됩니다. 측정, 기록, REST API 변경 사항은 저장되며 엔진이 다시 시작되면 적용됩니다.</translation>
+    </message>
+    <message>
         <source>Settings</source>
         <translation>설정</translation>
+    </message>
+    <message>
+        <source>Background engine</source>
+        <translation>백그라운드 엔진</translation>
     </message>
     <message>
         <source>monitor_app is still running</source>
@@ -734,24 +1093,16 @@
 <context>
     <name>FirstAdminDialog</name>
     <message>
-        <source>The two passwords differ.</source>
-        <translation>두 비밀번호가 다릅니다.</translation>
+        <source>The password %1</source>
+        <translation>비밀번호: %1</translation>
     </message>
     <message>
         <source>Administrator password</source>
         <translation>관리자 비밀번호</translation>
     </message>
     <message>
-        <source>Choose the password of the user &quot;admin&quot;. It signs in to monitor_app&apos;s REST API (from a phone, a script or another PC). There is no default password. At least 8 characters.</source>
-        <translation>사용자 &quot;admin&quot;의 비밀번호를 정하세요. 휴대폰, 스크립트, 다른 PC에서 monitor_app REST API에 로그인할 때 씁니다. 기본 비밀번호는 없습니다. 8자 이상이어야 합니다.</translation>
-    </message>
-    <message>
-        <source>Password</source>
-        <translation>비밀번호</translation>
-    </message>
-    <message>
-        <source>Repeat it</source>
-        <translation>비밀번호 확인</translation>
+        <source>Choose the password of the user &quot;admin&quot;. It signs in to monitor_app&apos;s REST API (from a phone, a script or another PC), and to this window when sign-in is required. There is no default password.</source>
+        <translation>사용자 &quot;admin&quot;의 비밀번호를 정하세요. 휴대폰, 스크립트, 다른 PC에서 monitor_app REST API에 로그인할 때와, 로그인이 필요할 때 이 창에 로그인할 때 씁니다. 기본 비밀번호는 없습니다.</translation>
     </message>
 </context>
 <context>
@@ -810,6 +1161,25 @@
     </message>
 </context>
 <context>
+    <name>GuiSession</name>
+    <message>
+        <source>Signed in as guest: changing things needs an admin account</source>
+        <translation>게스트로 로그인됨: 변경하려면 관리자 계정이 필요합니다</translation>
+    </message>
+    <message>
+        <source>The window is locked: sign in again to change things</source>
+        <translation>창이 잠겨 있음: 변경하려면 다시 로그인하세요</translation>
+    </message>
+    <message>
+        <source>admin</source>
+        <translation>관리자</translation>
+    </message>
+    <message>
+        <source>guest</source>
+        <translation>게스트</translation>
+    </message>
+</context>
+<context>
     <name>HistoryChart</name>
     <message>
         <source>yyyy-MM-dd HH:mm:ss</source>
@@ -861,6 +1231,10 @@
     <message>
         <source>Alert action</source>
         <translation>알림 규칙 동작</translation>
+    </message>
+    <message>
+        <source>Plugin action</source>
+        <translation>플러그인 동작</translation>
     </message>
 </context>
 <context>
@@ -924,6 +1298,10 @@
         <source>Finished</source>
         <translation>종료 시각</translation>
     </message>
+    <message>
+        <source>Progress</source>
+        <translation>진행</translation>
+    </message>
 </context>
 <context>
     <name>JobsView</name>
@@ -948,6 +1326,10 @@
     <message>
         <source>Attempts: %1 of %2</source>
         <translation>시도: %1/%2회</translation>
+    </message>
+    <message>
+        <source>Progress: %1</source>
+        <translation>진행: %1</translation>
     </message>
     <message>
         <source>Created: %1</source>
@@ -1019,6 +1401,25 @@
     </message>
 </context>
 <context>
+    <name>KeyShownDialog</name>
+    <message>
+        <source>API key created</source>
+        <translation>API 키 생성됨</translation>
+    </message>
+    <message>
+        <source>Copy the key “%1” now and keep it somewhere safe: you will not see it again. If it is lost, revoke it and create a new one.</source>
+        <translation>키 “%1”을(를) 지금 복사해 안전한 곳에 보관하세요. 다시는 볼 수 없습니다. 잃어버렸다면 폐기하고 새로 만드세요.</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>복사</translation>
+    </message>
+    <message>
+        <source>Copied to the clipboard.</source>
+        <translation>클립보드에 복사했습니다.</translation>
+    </message>
+</context>
+<context>
     <name>LiveChart</name>
     <message>
         <source>Waiting for data…</source>
@@ -1030,6 +1431,10 @@
     <message>
         <source>Database writes work again</source>
         <translation>데이터베이스 쓰기가 다시 정상입니다</translation>
+    </message>
+    <message>
+        <source>monitor_app — %1</source>
+        <translation>monitor_app — %1</translation>
     </message>
     <message>
         <source>monitor_app</source>
@@ -1072,6 +1477,10 @@
         <translation>설정…</translation>
     </message>
     <message>
+        <source>Connect to another PC…</source>
+        <translation>다른 PC에 연결…</translation>
+    </message>
+    <message>
         <source>Quit</source>
         <translation>끝내기</translation>
     </message>
@@ -1082,6 +1491,10 @@
     <message>
         <source>Register a program to monitor</source>
         <translation>모니터링할 프로그램을 등록합니다</translation>
+    </message>
+    <message>
+        <source>Open a window on the engine of another PC on the network</source>
+        <translation>네트워크에 있는 다른 PC의 엔진을 창으로 엽니다</translation>
     </message>
     <message>
         <source>Filter programs</source>
@@ -1114,6 +1527,14 @@
     <message>
         <source>Automation</source>
         <translation>자동화</translation>
+    </message>
+    <message>
+        <source>Audit log</source>
+        <translation>감사 로그</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>사용자</translation>
     </message>
     <message>
         <source>Local engine</source>
@@ -1176,6 +1597,25 @@ Keeps your programs and game servers running, and shows how they do.</source>
         <translation>monitor_app %1
 
 프로그램과 게임 서버를 계속 실행하고 상태를 보여 줍니다.</translation>
+    </message>
+</context>
+<context>
+    <name>NewPasswordFields</name>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>두 비밀번호가 다릅니다.</translation>
+    </message>
+    <message>
+        <source>The password %1</source>
+        <translation>비밀번호: %1</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>비밀번호</translation>
+    </message>
+    <message>
+        <source>Repeat it</source>
+        <translation>비밀번호 확인</translation>
     </message>
 </context>
 <context>
@@ -1252,10 +1692,68 @@ Keeps your programs and game servers running, and shows how they do.</source>
     </message>
 </context>
 <context>
+    <name>PanelLogView</name>
+    <message>
+        <source>Not a valid regular expression: %1</source>
+        <translation>올바른 정규식이 아닙니다: %1</translation>
+    </message>
+    <message>
+        <source>Shows only the lines that contain this text (upper or lower case alike)</source>
+        <translation>이 텍스트가 들어 있는 줄만 표시합니다 (대소문자 구분 안 함)</translation>
+    </message>
+    <message>
+        <source>paused, %1 new</source>
+        <translation>일시 정지됨, 새 줄 %1개</translation>
+    </message>
+    <message>
+        <source>%1 of %2 lines</source>
+        <translation>%2줄 중 %1줄</translation>
+    </message>
+    <message>
+        <source>%1 lines</source>
+        <translation>%1줄</translation>
+    </message>
+    <message>
+        <source>Filter…</source>
+        <translation>필터…</translation>
+    </message>
+    <message>
+        <source>Regex</source>
+        <translation>정규식</translation>
+    </message>
+    <message>
+        <source>Treat the filter as a regular expression</source>
+        <translation>필터를 정규식으로 해석합니다</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>일시 정지</translation>
+    </message>
+    <message>
+        <source>Stop following (to read or copy); the new lines show when you resume</source>
+        <translation>새 줄 따라가기를 멈춥니다 (읽거나 복사할 때). 다시 시작하면 새 줄이 표시됩니다</translation>
+    </message>
+</context>
+<context>
     <name>PanelTableView</name>
     <message>
         <source>Actions</source>
         <translation>동작</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordDialog</name>
+    <message>
+        <source>Reset password</source>
+        <translation>비밀번호 재설정</translation>
+    </message>
+    <message>
+        <source>New password of %1. Everywhere they are signed in, they are signed out.</source>
+        <translation>%1의 새 비밀번호입니다. 이 사용자는 로그인한 모든 곳에서 로그아웃됩니다.</translation>
+    </message>
+    <message>
+        <source>The password %1</source>
+        <translation>비밀번호: %1</translation>
     </message>
 </context>
 <context>
@@ -1817,6 +2315,36 @@ Keeps your programs and game servers running, and shows how they do.</source>
     </message>
 </context>
 <context>
+    <name>RemoteEngine</name>
+    <message>
+        <source>the engine no longer accepts this sign-in</source>
+        <translation>엔진이 이 로그인을 더 이상 받아들이지 않습니다</translation>
+    </message>
+    <message>
+        <source>the engine closed the connection</source>
+        <translation>엔진이 연결을 닫았습니다</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteWindow</name>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>%1에 연결하는 중…</translation>
+    </message>
+    <message>
+        <source>Connected to %1</source>
+        <translation>%1에 연결됨</translation>
+    </message>
+    <message>
+        <source>Connection to %1 lost; reconnecting…</source>
+        <translation>%1 연결이 끊겼습니다. 다시 연결하는 중…</translation>
+    </message>
+    <message>
+        <source>%1 refused the sign-in</source>
+        <translation>%1에서 로그인을 거부했습니다</translation>
+    </message>
+</context>
+<context>
     <name>ScheduleDialog</name>
     <message>
         <source>Add schedule</source>
@@ -2266,6 +2794,10 @@ Keeps your programs and game servers running, and shows how they do.</source>
 <context>
     <name>SettingsDialog</name>
     <message>
+        <source>Checking the background engine…</source>
+        <translation>백그라운드 엔진 확인 중…</translation>
+    </message>
+    <message>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
@@ -2326,6 +2858,26 @@ Keeps your programs and game servers running, and shows how they do.</source>
         <translation>로그인할 때 monitor_app 시작</translation>
     </message>
     <message>
+        <source>Keep running at boot without login</source>
+        <translation>로그인하지 않아도 부팅 시 실행</translation>
+    </message>
+    <message>
+        <source>Starts the monitor without a window when the PC starts, before anyone signs in, so your servers come back after a reboot. It uses the same data folder as this window.</source>
+        <translation>PC가 시작되면 누군가 로그인하기 전에 창 없이 모니터를 시작하므로, 재부팅 후에도 서버가 다시 실행됩니다. 이 창과 같은 데이터 폴더를 사용합니다.</translation>
+    </message>
+    <message>
+        <source>Check again</source>
+        <translation>다시 확인</translation>
+    </message>
+    <message>
+        <source>Register again with my password…</source>
+        <translation>비밀번호로 다시 등록…</translation>
+    </message>
+    <message>
+        <source>Registers the background engine again with your Windows password, so it can read your saved webhook URLs and plugin passwords.</source>
+        <translation>Windows 비밀번호로 백그라운드 엔진을 다시 등록하여, 저장된 웹훅 URL과 플러그인 비밀번호를 읽을 수 있게 합니다.</translation>
+    </message>
+    <message>
         <source>Open</source>
         <translation>열기</translation>
     </message>
@@ -2370,12 +2922,75 @@ Keeps your programs and game servers running, and shows how they do.</source>
         <translation>휴대폰과 스크립트는 monitor_app 사용자로 로그인합니다. 신뢰할 수 있는 네트워크에서만 여세요. 게임 서버의 포트에는 영향이 없습니다.</translation>
     </message>
     <message>
+        <source>Sign-in and lock</source>
+        <translation>로그인 및 잠금</translation>
+    </message>
+    <message>
+        <source>Require sign-in to open the window</source>
+        <translation>창을 열 때 로그인 필요</translation>
+    </message>
+    <message>
+        <source>Lock after idle for</source>
+        <translation>유휴 시 잠금</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation>분</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>안 함</translation>
+    </message>
+    <message>
+        <source>Lock when minimised to the tray</source>
+        <translation>트레이로 최소화하면 잠금</translation>
+    </message>
+    <message>
+        <source>Programs keep running while the window is locked.</source>
+        <translation>창이 잠겨 있는 동안에도 프로그램은 계속 실행됩니다.</translation>
+    </message>
+    <message>
         <source>Light</source>
         <translation>밝게</translation>
     </message>
     <message>
         <source>Dark</source>
         <translation>어둡게</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <source>Enter your username and password.</source>
+        <translation>사용자 이름과 비밀번호를 입력하세요.</translation>
+    </message>
+    <message>
+        <source>Wrong username or password.</source>
+        <translation>사용자 이름 또는 비밀번호가 잘못되었습니다.</translation>
+    </message>
+    <message>
+        <source>monitor_app is locked</source>
+        <translation>monitor_app 잠김</translation>
+    </message>
+    <message>
+        <source>monitor_app is locked. Your programs keep running. Sign in to open the window again.</source>
+        <translation>monitor_app이 잠겨 있습니다. 프로그램은 계속 실행됩니다. 창을 다시 열려면 로그인하세요.</translation>
+    </message>
+    <message>
+        <source>Sign in to monitor_app</source>
+        <translation>monitor_app 로그인</translation>
+    </message>
+    <message>
+        <source>Sign in with your monitor_app account (the one you use for the REST API).</source>
+        <translation>monitor_app 계정(REST API에 쓰는 계정)으로 로그인하세요.</translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation>사용자 이름</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>비밀번호</translation>
     </message>
 </context>
 <context>
@@ -2515,6 +3130,180 @@ Keeps your programs and game servers running, and shows how they do.</source>
     <message>
         <source>%1 crashed</source>
         <translation>%1 비정상 종료</translation>
+    </message>
+</context>
+<context>
+    <name>UserDialog</name>
+    <message>
+        <source>Enter a username.</source>
+        <translation>사용자 이름을 입력하세요.</translation>
+    </message>
+    <message>
+        <source>The password %1</source>
+        <translation>비밀번호: %1</translation>
+    </message>
+    <message>
+        <source>Add user</source>
+        <translation>사용자 추가</translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation>사용자 이름</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>역할</translation>
+    </message>
+    <message>
+        <source>letters, digits, . _ -</source>
+        <translation>영문자, 숫자, . _ -</translation>
+    </message>
+    <message>
+        <source>Guest: sees everything, changes nothing</source>
+        <translation>게스트: 모두 볼 수 있지만 아무것도 변경할 수 없음</translation>
+    </message>
+    <message>
+        <source>Admin: may change everything</source>
+        <translation>관리자: 모두 변경할 수 있음</translation>
+    </message>
+</context>
+<context>
+    <name>UsersView</name>
+    <message>
+        <source>Cannot read the users: %1</source>
+        <translation>사용자 목록을 읽을 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>%1 added</source>
+        <translation>%1 추가됨</translation>
+    </message>
+    <message>
+        <source>%1 is now %2</source>
+        <translation>%1은(는) 이제 %2입니다</translation>
+    </message>
+    <message>
+        <source>New password of %1 saved</source>
+        <translation>%1의 새 비밀번호 저장됨</translation>
+    </message>
+    <message>
+        <source>Remove user</source>
+        <translation>사용자 제거</translation>
+    </message>
+    <message>
+        <source>Remove %1?</source>
+        <translation>%1을(를) 제거할까요?</translation>
+    </message>
+    <message>
+        <source>Their API keys stop working and they are signed out everywhere.</source>
+        <translation>이 사용자의 API 키는 더 이상 작동하지 않으며, 모든 곳에서 로그아웃됩니다.</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>제거</translation>
+    </message>
+    <message>
+        <source>%1 removed</source>
+        <translation>%1 제거됨</translation>
+    </message>
+    <message>
+        <source>API key %1 created</source>
+        <translation>API 키 %1 생성됨</translation>
+    </message>
+    <message>
+        <source>Revoke API key</source>
+        <translation>API 키 폐기</translation>
+    </message>
+    <message>
+        <source>Revoke the API key %1?</source>
+        <translation>API 키 %1을(를) 폐기할까요?</translation>
+    </message>
+    <message>
+        <source>Scripts using it are refused from now on.</source>
+        <translation>이제부터 이 키를 쓰는 스크립트는 거부됩니다.</translation>
+    </message>
+    <message>
+        <source>Revoke</source>
+        <translation>폐기</translation>
+    </message>
+    <message>
+        <source>API key %1 revoked</source>
+        <translation>API 키 %1 폐기됨</translation>
+    </message>
+    <message>
+        <source>admin</source>
+        <translation>관리자</translation>
+    </message>
+    <message>
+        <source>guest</source>
+        <translation>게스트</translation>
+    </message>
+    <message>
+        <source>Signed in as %1 (admin). Users sign in to this window and to the REST API; API keys let scripts act as their user.</source>
+        <translation>%1(관리자)로 로그인했습니다. 사용자는 이 창과 REST API에 로그인하며, API 키를 쓰면 스크립트가 키 소유자로 동작합니다.</translation>
+    </message>
+    <message>
+        <source>Make guest</source>
+        <translation>게스트로 변경</translation>
+    </message>
+    <message>
+        <source>Make admin</source>
+        <translation>관리자로 변경</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>사용자</translation>
+    </message>
+    <message>
+        <source>API keys</source>
+        <translation>API 키</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>역할</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>생성 시각</translation>
+    </message>
+    <message>
+        <source>Last sign-in</source>
+        <translation>마지막 로그인</translation>
+    </message>
+    <message>
+        <source>Acts as</source>
+        <translation>소유자</translation>
+    </message>
+    <message>
+        <source>Last used</source>
+        <translation>마지막 사용</translation>
+    </message>
+    <message>
+        <source>Add user…</source>
+        <translation>사용자 추가…</translation>
+    </message>
+    <message>
+        <source>Reset password…</source>
+        <translation>비밀번호 재설정…</translation>
+    </message>
+    <message>
+        <source>Remove…</source>
+        <translation>제거…</translation>
+    </message>
+    <message>
+        <source>Create key…</source>
+        <translation>키 만들기…</translation>
+    </message>
+    <message>
+        <source>Revoke…</source>
+        <translation>폐기…</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>새로 고침</translation>
     </message>
 </context>
 <context>
