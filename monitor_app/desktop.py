@@ -277,12 +277,11 @@ class DesktopApp(QObject):
         """Say in the status bar which engine the window shows and whether the connection holds."""
         assert self.remote is not None
         where = self.remote.endpoint.base_url
-        tr = QCoreApplication.translate
         text = {
-            CONNECTING: tr("DesktopApp", "Connecting to the engine at %1…"),
-            CONNECTED: tr("DesktopApp", "Attached to the engine at %1"),
-            RECONNECTING: tr("DesktopApp", "Connection to %1 lost; reconnecting…"),
-            UNAUTHORIZED: tr("DesktopApp", "The engine at %1 refused the sign-in"),
+            CONNECTING: QCoreApplication.translate("DesktopApp", "Connecting to the engine at %1…"),
+            CONNECTED: QCoreApplication.translate("DesktopApp", "Attached to the engine at %1"),
+            RECONNECTING: QCoreApplication.translate("DesktopApp", "Connection to %1 lost; reconnecting…"),
+            UNAUTHORIZED: QCoreApplication.translate("DesktopApp", "The engine at %1 refused the sign-in"),
         }.get(state, "%1").replace("%1", where)
         self.window.set_engine_label(text)
         self.window.set_api_address(where)

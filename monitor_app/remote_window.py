@@ -109,12 +109,11 @@ class RemoteWindow(QObject):
     @Slot(str, str)
     def _on_connection_changed(self, state: str, detail: str) -> None:
         where = self.signed_in.endpoint.base_url
-        tr = QCoreApplication.translate
         text = {
-            CONNECTING: tr("RemoteWindow", "Connecting to %1…"),
-            CONNECTED: tr("RemoteWindow", "Connected to %1"),
-            RECONNECTING: tr("RemoteWindow", "Connection to %1 lost; reconnecting…"),
-            UNAUTHORIZED: tr("RemoteWindow", "%1 refused the sign-in"),
+            CONNECTING: QCoreApplication.translate("RemoteWindow", "Connecting to %1…"),
+            CONNECTED: QCoreApplication.translate("RemoteWindow", "Connected to %1"),
+            RECONNECTING: QCoreApplication.translate("RemoteWindow", "Connection to %1 lost; reconnecting…"),
+            UNAUTHORIZED: QCoreApplication.translate("RemoteWindow", "%1 refused the sign-in"),
         }.get(state, "%1").replace("%1", where)
         self.window.set_engine_label(text)
         if state in (RECONNECTING, UNAUTHORIZED) and detail:

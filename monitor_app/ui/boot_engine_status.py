@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from monitor_app.core.errors import MonitorError
 from monitor_app.engine.discovery import Advertisement, read_advertisement
@@ -55,46 +55,68 @@ def describe_report(report: BootEngineReport) -> str:
     if report.status is not None and report.status.without_secrets:
         lines.append(
             _tr(
-                "The background engine cannot read your saved secrets: it was registered without your Windows "
-                "password, so webhook URLs and plugin passwords stay off while it runs. Register it again with "
-                "your password to fix this."
+                QT_TRANSLATE_NOOP(
+                    "BootEngineStatus",
+                    "The background engine cannot read your saved secrets: it was registered without your Windows "
+                    "password, so webhook URLs and plugin passwords stay off while it runs. Register it again with "
+                    "your password to fix this.",
+                )
             )
         )
     if report.status is not None and report.status.warning:
-        lines.append(_tr("Note: %1", report.status.warning))
+        lines.append(_tr(QT_TRANSLATE_NOOP("BootEngineStatus", "Note: %1"), report.status.warning))
     return "\n".join(lines)
 
 
 def _installed_line(report: BootEngineReport) -> str:
     status = report.status
     if status is None:
-        return _tr("Cannot tell whether the background engine is installed: %1", report.error)
+        return _tr(
+            QT_TRANSLATE_NOOP(
+                "BootEngineStatus", "Cannot tell whether the background engine is installed: %1"
+            ),
+            report.error,
+        )
     if status.installed:
-        return _tr("Background engine: installed (%1; %2).", status.where, status.detail)
-    return _tr("Background engine: not installed (%1).", status.detail)
+        return _tr(
+            QT_TRANSLATE_NOOP("BootEngineStatus", "Background engine: installed (%1; %2)."),
+            status.where,
+            status.detail,
+        )
+    return _tr(QT_TRANSLATE_NOOP("BootEngineStatus", "Background engine: not installed (%1)."), status.detail)
 
 
 def _running_line(report: BootEngineReport) -> str:
     ad = report.advertisement
     if ad is not None:
-        address = ad.api_url or _tr("no API address")
+        address = ad.api_url or _tr(QT_TRANSLATE_NOOP("BootEngineStatus", "no API address"))
         if ad.headless:
-            return _tr("Running in the background (process %1) at %2.", str(ad.pid), address)
+            return _tr(
+                QT_TRANSLATE_NOOP("BootEngineStatus", "Running in the background (process %1) at %2."),
+                str(ad.pid),
+                address,
+            )
         return _tr(
-            "The engine runs in a window (process %1) at %2, not in the background.", str(ad.pid), address
+            QT_TRANSLATE_NOOP(
+                "BootEngineStatus", "The engine runs in a window (process %1) at %2, not in the background."
+            ),
+            str(ad.pid),
+            address,
         )
     status = report.status
     if status is None or not status.installed:
         return ""
     if status.running is True:
-        return _tr("Running in the background; its address is not known yet.")
+        return _tr(
+            QT_TRANSLATE_NOOP("BootEngineStatus", "Running in the background; its address is not known yet.")
+        )
     if status.running is False:
-        return _tr("Not running now.")
-    return _tr("Whether it runs now is not known.")
+        return _tr(QT_TRANSLATE_NOOP("BootEngineStatus", "Not running now."))
+    return _tr(QT_TRANSLATE_NOOP("BootEngineStatus", "Whether it runs now is not known."))
 
 
 def _tr(text: str, *values: str) -> str:
-    """``text`` translated, with ``%1``, ``%2``… filled in one pass (a value holding "%2" stays as it is)."""
+    """``text`` (marked with ``QT_TRANSLATE_NOOP("BootEngineStatus", ...)`` so lupdate finds it) translated, with ``%1``, ``%2``… filled in one pass (a value holding "%2" stays as it is)."""
     translated = QCoreApplication.translate("BootEngineStatus", text)
     return _PLACEHOLDER.sub(
         lambda m: values[int(m.group(1)) - 1] if int(m.group(1)) <= len(values) else m.group(0), translated
