@@ -203,8 +203,9 @@ class RemoteEngine(EngineFacade):
     # ------------------------------------------------------------------ the live stream
 
     def _open_stream(self) -> None:
-        if self._stream is not None:
-            self._stream.abort()
+        old, self._stream = self._stream, None
+        if old is not None:
+            old.abort()  # its end is not a failure of this attempt (it is no longer the stream)
         request = self._network_request("/api/stream")
         request.setRawHeader(b"Accept", b"text/event-stream")
         self._buffer = b""
@@ -273,7 +274,7 @@ class RemoteEngine(EngineFacade):
     def _on_event(self, event: Event) -> None:
         if event.program_id is None:
             return
-        if event.kind is EventKind.PLUGIN or (event.cause is Cause.API and "plugin" in event.message):
+        if event.kind is EventKind.PLUGIN:
             self.plugins.on_event(event.program_id)
         if event.kind in (EventKind.PROGRAM_ADDED, EventKind.PROGRAM_UPDATED):
             self._request("GET", f"/api/programs/{event.program_id}", on_done=self._on_program)
