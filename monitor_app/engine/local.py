@@ -41,7 +41,7 @@ from monitor_app.engine.config import EngineConfig
 from monitor_app.engine.facade import EngineFacade
 from monitor_app.engine.plugins import PLUGIN_ACTION_JOB, PluginService
 from monitor_app.engine.secret_records import stored_plugins
-from monitor_app.secretstore import choose_secret_store
+from monitor_app.secretstore import LazySecretStore, choose_secret_store
 from monitor_app.settings.schema import MAX_INTERVAL_S, MIN_INTERVAL_S
 from monitor_app.storage.repository import Retention, Storage
 from monitor_app.supervision import platform as platforms
@@ -104,7 +104,9 @@ class LocalEngine(EngineFacade):
         self.config = config
         self._clock = clock or SystemClock()
         config.data_dir.mkdir(parents=True, exist_ok=True)
-        self.secrets = secrets or choose_secret_store(config.data_dir, mode=config.secret_store)
+        self.secrets = secrets or LazySecretStore(
+            lambda: choose_secret_store(config.data_dir, mode=config.secret_store)
+        )
         self._storage = Storage.open(config.database_file, retention=config.retention, secrets=self.secrets)
         self._logs = LogFiles(
             config.output_log_dir, max_bytes=config.output_log_max_bytes, backups=config.output_log_backups

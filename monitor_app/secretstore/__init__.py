@@ -1,6 +1,6 @@
 """Secrets out of the database: the OS keyring (``keyring``) or, where there is none, an encrypted file."""
 
-from monitor_app.secretstore.choice import MODES, UnavailableSecretStore, choose_secret_store
+from monitor_app.secretstore.choice import MODES, LazySecretStore, UnavailableSecretStore, choose_secret_store
 from monitor_app.secretstore.file_store import EncryptedFileSecretStore
 from monitor_app.secretstore.keyring_store import KeyringSecretStore
 
@@ -8,6 +8,7 @@ __all__ = [
     "MODES",
     "EncryptedFileSecretStore",
     "KeyringSecretStore",
+    "LazySecretStore",
     "UnavailableSecretStore",
     "choose_secret_store",
 ]

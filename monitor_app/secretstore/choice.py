@@ -8,11 +8,10 @@ an empty file.
 
 import logging
 import secrets
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-import keyring
-from keyring.backends import chainer, fail, null
 
 from monitor_app.core.secrets import SecretStore, SecretStoreError
 from monitor_app.secretstore.file_store import EncryptedFileSecretStore
@@ -73,7 +72,10 @@ def choose_secret_store(data_dir: Path, *, mode: str = AUTO, backend: Any | None
     if wanted == FILE:
         store = EncryptedFileSecretStore(data_dir)
     else:
-        backend = backend if backend is not None else keyring.get_keyring()
+        if backend is None:
+            import keyring
+
+            backend = keyring.get_keyring()
         problem = keyring_problem(data_dir, backend)
         if problem is None:
             store = KeyringSecretStore(data_dir, backend=backend)
@@ -91,6 +93,8 @@ def choose_secret_store(data_dir: Path, *, mode: str = AUTO, backend: Any | None
 
 def keyring_problem(data_dir: Path, backend: Any) -> str | None:
     """Why ``backend`` cannot hold secrets (None when a probe value was written, read back and deleted)."""
+    from keyring.backends import chainer, fail, null
+
     if isinstance(backend, fail.Keyring | null.Keyring):
         return f"keyring found no backend on this system ({type(backend).__module__})"
     if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
@@ -125,3 +129,33 @@ def _remember(data_dir: Path, kind: str) -> None:
         (data_dir / CHOICE_FILE_NAME).write_text(kind + "\n", encoding="utf-8")
     except OSError as exc:
         log.warning("cannot remember the secret store in %s: %s", data_dir, exc)
+
+
+class LazySecretStore:
+    """Chooses the store on first use: a monitor with no secret never loads ``keyring`` or ``cryptography``
+    (about 27 MiB and 100 ms at start-up), and one with secrets pays once, when they are first read."""
+
+    def __init__(self, choose: Callable[[], SecretStore]) -> None:
+        self._choose = choose
+        self._store: SecretStore | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def store(self) -> SecretStore:
+        with self._lock:
+            if self._store is None:
+                self._store = self._choose()
+            return self._store
+
+    @property
+    def description(self) -> str:
+        return self.store.description
+
+    def get(self, ref: str) -> str | None:
+        return self.store.get(ref)
+
+    def set(self, ref: str, value: str) -> None:
+        self.store.set(ref, value)
+
+    def delete(self, ref: str) -> None:
+        self.store.delete(ref)

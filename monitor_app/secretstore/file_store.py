@@ -26,8 +26,6 @@ import threading
 from contextlib import suppress
 from pathlib import Path
 
-from cryptography.fernet import Fernet, InvalidToken
-
 from monitor_app.core.secrets import SecretStoreError
 from monitor_app.secretstore.protection import KeyProtection, default_protection
 
@@ -99,6 +97,8 @@ class EncryptedFileSecretStore:
                 f"{self.path} is not a monitor_app secrets file (or it is damaged); it was left untouched"
             )
         key = self._read_key(required_by=self.path)
+        from cryptography.fernet import Fernet, InvalidToken  # ~7 MiB: only once there are secrets
+
         try:
             plain = Fernet(key).decrypt(data[len(MAGIC) :].strip())
             document = json.loads(plain.decode("utf-8"))
@@ -135,6 +135,8 @@ class EncryptedFileSecretStore:
                 f"{self._protection.name}); it was left untouched"
             )
         key = self._protection.unprotect(blob)
+        from cryptography.fernet import Fernet
+
         try:
             Fernet(key)
         except ValueError as exc:
@@ -146,6 +148,8 @@ class EncryptedFileSecretStore:
     # ------------------------------------------------------------------ writing
 
     def _write(self, values: dict[str, str]) -> None:
+        from cryptography.fernet import Fernet
+
         key = self._key_for_writing()
         document = json.dumps({"version": 1, "secrets": values}, ensure_ascii=False, sort_keys=True)
         token = Fernet(key).encrypt(document.encode("utf-8"))
@@ -154,6 +158,8 @@ class EncryptedFileSecretStore:
     def _key_for_writing(self) -> bytes:
         if self.key_path.exists() or self.path.exists():
             return self._read_key(required_by=self.path)
+        from cryptography.fernet import Fernet
+
         key = Fernet.generate_key()
         document = {
             "version": KEY_FORMAT_VERSION,

@@ -12,9 +12,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import keyring
-import keyring.errors
-
 from monitor_app.core.secrets import SecretStoreError
 
 SERVICE = "monitor_app"
@@ -38,7 +35,11 @@ class KeyringSecretStore:
     """
 
     def __init__(self, data_dir: Path, *, backend: Any | None = None) -> None:
-        self._backend = backend if backend is not None else keyring.get_keyring()
+        if backend is None:
+            import keyring  # ~20 MiB with its backends: only where the keyring is used
+
+            backend = keyring.get_keyring()
+        self._backend = backend
         self._scope = folder_scope(data_dir)
         self.description = describe_backend(self._backend)
 
@@ -96,9 +97,11 @@ class KeyringSecretStore:
             return 1
 
     def _delete_entry(self, account: str) -> None:
+        from keyring.errors import PasswordDeleteError
+
         try:
             self._backend.delete_password(SERVICE, account)
-        except keyring.errors.PasswordDeleteError:
+        except PasswordDeleteError:
             return  # not there: deleting is idempotent
         except Exception as exc:
             raise SecretStoreError(f"cannot delete a secret from {self.description}: {exc}") from exc

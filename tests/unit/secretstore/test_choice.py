@@ -57,3 +57,20 @@ def test_the_choice_is_remembered_and_a_lost_keyring_is_reported_not_replaced(tm
     other = tmp_path / "other"
     choose_secret_store(other, backend=fail.Keyring())
     assert isinstance(choose_secret_store(other, backend=MemoryKeyring()), EncryptedFileSecretStore)
+
+
+def test_lazy_store_chooses_only_when_a_secret_is_touched(tmp_path) -> None:
+    from monitor_app.secretstore import EncryptedFileSecretStore, LazySecretStore
+
+    chosen = []
+
+    def choose() -> EncryptedFileSecretStore:
+        chosen.append(1)
+        return EncryptedFileSecretStore(tmp_path)
+
+    lazy = LazySecretStore(choose)
+    assert chosen == []
+    lazy.set("webhook/1/url", "https://example.invalid/x")
+    assert lazy.get("webhook/1/url") == "https://example.invalid/x"
+    assert lazy.description == EncryptedFileSecretStore(tmp_path).description
+    assert chosen == [1]
