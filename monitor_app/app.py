@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLockFile, QSocketNotifier, QStandardPaths, QTimer
 
@@ -16,9 +17,7 @@ from monitor_app.advertise import EngineAdvertiser
 from monitor_app.auth.bootstrap import initial_admin_password
 from monitor_app.configuration import api_config, api_limits, engine_config
 from monitor_app.core.errors import MonitorError, StorageError
-from monitor_app.engine.attach import attach_local
 from monitor_app.engine.local import LocalEngine
-from monitor_app.engine.remote import RemoteEngine
 from monitor_app.httpapi.server import ApiConfig
 from monitor_app.instance import REPLY_HEADLESS, InstanceServer, ask_running_instance
 from monitor_app.log import setup_logging
@@ -26,6 +25,9 @@ from monitor_app.options import Options, parse_options
 from monitor_app.settings import SETTINGS_FILE_NAME, SettingsStore
 from monitor_app.webapi import RestApi
 from monitor_app.workers.collector import install_collector
+
+if TYPE_CHECKING:
+    from monitor_app.engine.remote import RemoteEngine
 
 log = logging.getLogger("monitor_app")
 
@@ -152,6 +154,8 @@ def run_desktop(options: Options) -> int:
     lock, holder = _lock(data_dir) if reply is None else (None, "the background engine")
     if holder is not None:
         # The engine already runs without a window (at boot, or started with --headless): attach to it.
+        from monitor_app.engine.attach import attach_local
+
         engine = attach_local(data_dir)
         if engine is not None:
             return run_attached(app, options, data_dir, engine)
@@ -191,7 +195,7 @@ def run_desktop(options: Options) -> int:
     return EXIT_OK
 
 
-def run_attached(app: QCoreApplication, options: Options, data_dir: Path, engine: RemoteEngine) -> int:
+def run_attached(app: QCoreApplication, options: Options, data_dir: Path, engine: "RemoteEngine") -> int:
     """The window on an engine that runs in another process; closing it leaves that engine running."""
     from monitor_app.desktop import DesktopApp
 

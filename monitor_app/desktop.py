@@ -9,6 +9,7 @@ import logging
 import os
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
@@ -19,10 +20,7 @@ from monitor_app.core.accounts import Role, User
 from monitor_app.core.errors import MonitorError
 from monitor_app.core.states import Cause
 from monitor_app.engine.local import LocalEngine
-from monitor_app.engine.remote import CONNECTED, CONNECTING, RECONNECTING, UNAUTHORIZED, RemoteEngine
-from monitor_app.engine.remote_connect import SignedIn
 from monitor_app.options import Options
-from monitor_app.remote_window import RemoteWindow
 from monitor_app.resources import translations_dir
 from monitor_app.settings import (
     SETTINGS_FILE_NAME,
@@ -42,7 +40,6 @@ from monitor_app.settings import (
 from monitor_app.ui.background import BackgroundTasks
 from monitor_app.ui.boot_engine_status import read_boot_engine_report
 from monitor_app.ui.boot_password_dialog import BootPasswordDialog
-from monitor_app.ui.connect_dialog import ConnectDialog
 from monitor_app.ui.first_admin_dialog import FirstAdminDialog
 from monitor_app.ui.i18n import Translations
 from monitor_app.ui.icons import app_icon
@@ -57,6 +54,12 @@ from monitor_app.ui.theme import apply_theme
 from monitor_app.ui.tray_icon import TrayIcon
 from monitor_app.webapi import RestApi
 from monitor_app.workers.collector import install_collector
+
+if TYPE_CHECKING:  # the remote side is imported when first used: an in-process window never needs it (~2 MiB)
+    from monitor_app.engine.remote import RemoteEngine
+    from monitor_app.engine.remote_connect import SignedIn
+    from monitor_app.remote_window import RemoteWindow
+    from monitor_app.ui.connect_dialog import ConnectDialog
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +99,7 @@ class DesktopApp(QObject):
         autostart: Autostart | None = None,
         boot_service: BootService | None = None,
         first_run_prompt: bool = True,
-        engine: RemoteEngine | None = None,
+        engine: "RemoteEngine | None" = None,
     ) -> None:
         super().__init__()
         self.app = app
@@ -275,6 +278,8 @@ class DesktopApp(QObject):
     @Slot(str, str)
     def _on_connection_changed(self, state: str, detail: str) -> None:
         """Say in the status bar which engine the window shows and whether the connection holds."""
+        from monitor_app.engine.remote import CONNECTED, CONNECTING, RECONNECTING, UNAUTHORIZED
+
         assert self.remote is not None
         where = self.remote.endpoint.base_url
         text = {
@@ -314,27 +319,31 @@ class DesktopApp(QObject):
     # ------------------------------------------------------------------ other PCs
 
     @Slot()
-    def open_connect_dialog(self, address: str = "") -> ConnectDialog:
+    def open_connect_dialog(self, address: str = "") -> "ConnectDialog":
         """Ask for another PC's engine (without blocking); a window on it opens once the sign-in worked."""
         if self.connect_dialog is not None:
             self.connect_dialog.show()
             self.connect_dialog.raise_()
             self.connect_dialog.activateWindow()
             return self.connect_dialog
+        from monitor_app.ui.connect_dialog import ConnectDialog
+
         dialog = ConnectDialog(self.tasks, self.recent, address=address, parent=self.window)
         self.connect_dialog = dialog
         dialog.finished.connect(lambda _result: self._on_connect_dialog_finished(dialog))
         dialog.open()
         return dialog
 
-    def _on_connect_dialog_finished(self, dialog: ConnectDialog) -> None:
+    def _on_connect_dialog_finished(self, dialog: "ConnectDialog") -> None:
         self.connect_dialog = None
         dialog.deleteLater()
         if dialog.signed_in is not None:
             self.open_remote_window(dialog.signed_in)
 
-    def open_remote_window(self, signed_in: SignedIn) -> RemoteWindow:
+    def open_remote_window(self, signed_in: "SignedIn") -> "RemoteWindow":
         """A window on that engine; kept until it is closed (closing it leaves this app and its engine alone)."""
+        from monitor_app.remote_window import RemoteWindow
+
         remote = RemoteWindow(signed_in, run_after=lambda call: self.tasks.run(call, lambda _none: None, _ignore))
         remote.window.connect_requested.connect(self.open_connect_dialog)
         remote.closed.connect(lambda: self._on_remote_closed(remote))
@@ -342,7 +351,7 @@ class DesktopApp(QObject):
         remote.start()
         return remote
 
-    def _on_remote_closed(self, remote: RemoteWindow) -> None:
+    def _on_remote_closed(self, remote: "RemoteWindow") -> None:
         if remote in self.remote_windows:
             self.remote_windows.remove(remote)
         remote.deleteLater()
