@@ -294,14 +294,8 @@ class PluginService(QObject):
             return
         with self._futures_lock:
             future = self._job_futures.pop(job.id, None)
-        if future is None or future.done():
-            return
-        if job.state is JobState.DONE:
-            future.set_result(job.result.get("result"))
-        elif job.state is JobState.CANCELLED:
-            future.set_exception(PluginError("cancelled"))
-        else:
-            future.set_exception(PluginError(job.last_error or "failed"))
+        if future is not None:
+            settle_action_future(future, job)
 
     def run_job(self, job: Job) -> JobOutcome:
         """The handler of ``plugin.action`` jobs (on a job worker thread): run the action on the instance's
@@ -623,6 +617,18 @@ class PluginService(QObject):
         if instance is not None:
             self._secret_keys[instance_id] = frozenset(instance.secrets)
         self._persist_record(plugin_change(instance_id, instance, previous))  # secrets to the secret store
+
+
+def settle_action_future(future: "Future[Any]", job: Job) -> None:
+    """Complete the waiter of a plugin action run as ``job`` (finished): its result, or a PluginError why not."""
+    if future.done():
+        return
+    if job.state is JobState.DONE:
+        future.set_result(job.result.get("result"))
+    elif job.state is JobState.CANCELLED:
+        future.set_exception(PluginError("cancelled"))
+    else:
+        future.set_exception(PluginError(job.last_error or "failed"))
 
 
 def _action_json(action: Any) -> dict[str, Any]:

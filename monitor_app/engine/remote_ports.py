@@ -23,7 +23,8 @@ from monitor_app.core.jobs import Job, JobProgress, JobState
 from monitor_app.core.notifications import DeliveryRecord, WebhookEndpoint, endpoint_from_dict
 from monitor_app.core.plugins import PluginInstance
 from monitor_app.core.schedules import Schedule, schedule_from_dict
-from monitor_app.pluginhost.api import MetricSeries, Panel, PanelLog, PanelTable, PluginError
+from monitor_app.engine.plugins import settle_action_future
+from monitor_app.pluginhost.api import MetricSeries, Panel, PanelLog, PanelTable
 
 if TYPE_CHECKING:
     from monitor_app.engine.remote import RemoteEngine
@@ -624,13 +625,7 @@ class RemotePlugins(QObject):
         """Complete the waiter of a queued action when its job ends (job changes come from the stream)."""
         if not job.finished or job.id not in self._job_futures:
             return
-        future = self._job_futures.pop(job.id)
-        if job.state is JobState.DONE:
-            future.set_result(job.result.get("result"))
-        elif job.state is JobState.CANCELLED:
-            future.set_exception(PluginError("cancelled"))
-        else:
-            future.set_exception(PluginError(job.last_error or "failed"))
+        settle_action_future(self._job_futures.pop(job.id), job)
 
     def run_action(self, instance_id: int, action: str, params: Mapping[str, Any], *, timeout: float = 30.0) -> Any:
         return self.submit_action(instance_id, action, params).result(timeout=max(timeout, ACTION_TIMEOUT_S))

@@ -21,6 +21,7 @@ from monitor_app.core.model import (
     SystemSample,
 )
 from monitor_app.core.states import Cause, EventKind, ProgramState, RestartPolicy
+from monitor_app.httpapi import schemas
 
 MB = 1024 * 1024
 
@@ -50,24 +51,7 @@ def spec_from_json(data: Mapping[str, Any]) -> ProgramSpec:
 
 def spec_to_json(spec: ProgramSpec) -> dict[str, Any]:
     """The request body for POST/PUT /api/programs (every field, so an update replaces the whole spec)."""
-    return {
-        "name": spec.name,
-        "path": spec.path,
-        "args": list(spec.args),
-        "cwd": spec.cwd,
-        "env": dict(spec.env),
-        "autostart": spec.autostart,
-        "restart_policy": spec.restart_policy.value,
-        "success_exit_codes": list(spec.success_exit_codes),
-        "startsecs": spec.startsecs,
-        "startretries": spec.startretries,
-        "backoff_initial": spec.backoff_initial,
-        "backoff_max": spec.backoff_max,
-        "backoff_reset": spec.backoff_reset,
-        "stop_timeout": spec.stop_timeout,
-        "adopt": spec.adopt,
-        "hide_window": spec.hide_window,
-    }
+    return {key: value for key, value in schemas.program_json(spec).items() if key != "id"}
 
 
 def status_from_json(data: Mapping[str, Any], now: float, *, program_id: int | None = None) -> ProgramStatus:

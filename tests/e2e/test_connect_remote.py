@@ -5,7 +5,6 @@ use and refusing a changed one; refusals show in the dialog; the recent list nev
 import hashlib
 import json
 import os
-import signal
 import socket
 import ssl
 import subprocess
@@ -29,7 +28,7 @@ from monitor_app.settings import (
 )
 from monitor_app.ui.connect_dialog import ConnectDialog
 from monitor_app.ui.recent_connections import RECENT_FILE_NAME
-from tests.helpers.processes import wait_for
+from tests.helpers.headless import Headless, free_port
 from tests.helpers.systemd import FakeSystemd
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="stops the engine with POSIX signals")
@@ -37,43 +36,12 @@ pytestmark = pytest.mark.skipif(os.name == "nt", reason="stops the engine with P
 PASSWORD = "remote engine password 1"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class OtherPc:
-    """``python -m monitor_app --headless`` on its own data dir: the engine of "another PC"."""
+class OtherPc(Headless):
+    """The engine of "another PC": a headless engine on its own data dir (https when its settings say so)."""
 
     def __init__(self, data: Path, port: int | None = None, *, scheme: str = "http") -> None:
-        self.data = data
-        self.port = port or free_port()
-        self.url = f"{scheme}://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "monitor_app", "--headless", "--data-dir", str(data), "--interval", "0.5",
-             "--api-port", str(self.port)],
-            env={**os.environ, "PYTHONUNBUFFERED": "1", "MONITOR_ADMIN_PASSWORD": PASSWORD},
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        advert = wait_for(self._advertised, timeout=30)
-        self.local_token = advert["token"]
-
-    def _advertised(self) -> dict | None:
-        try:
-            advert = json.loads((self.data / "engine.json").read_text())
-        except (OSError, ValueError):
-            return None
-        return advert if advert["pid"] == self.process.pid else None
-
-    def api(self, method: str, path: str, *, token: str | None = None, **kwargs):  # type: ignore[no-untyped-def]
-        headers = {"Authorization": f"Bearer {token or self.local_token}"}
-        return requests.request(method, self.url + path, headers=headers, timeout=10, verify=False, **kwargs)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            self.process.wait(timeout=30)
+        super().__init__(data, port, password=PASSWORD)
+        assert self.url.startswith(f"{scheme}://"), (self.url, scheme)
 
 
 def make_certificate(folder: Path) -> tuple[Path, Path, str]:

@@ -23,20 +23,25 @@ def free_port() -> int:
 
 
 class Headless:
-    """``python -m monitor_app --headless`` on a data dir, with the API on a free port."""
+    """``python -m monitor_app --headless`` on a data dir, with the API on ``port`` (default: a free one).
 
-    def __init__(self, data: Path) -> None:
+    ``base`` (alias ``url``) is the API address the engine advertises (https when its settings say TLS) and
+    ``local_token`` the owner's token from that advertisement.
+    """
+
+    def __init__(self, data: Path, port: int | None = None, *, password: str = PASSWORD) -> None:
         self.data = data
-        self.port = free_port()
+        self.port = port or free_port()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "monitor_app", "--headless", "--data-dir", str(data), "--interval", "0.5",
              "--api-port", str(self.port)],
-            env={**os.environ, "PYTHONUNBUFFERED": "1", "MONITOR_ADMIN_PASSWORD": PASSWORD},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "MONITOR_ADMIN_PASSWORD": password},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         self.advert = wait_for(self._advertised, timeout=30)
-        self.base = self.advert["api_url"]
-        self.headers = {"Authorization": f"Bearer {self.advert['token']}"}
+        self.base = self.url = self.advert["api_url"]
+        self.local_token = self.advert["token"]
+        self.headers = {"Authorization": f"Bearer {self.local_token}"}
 
     def _advertised(self) -> dict | None:
         try:
@@ -45,8 +50,10 @@ class Headless:
             return None
         return advert if advert["pid"] == self.process.pid else None
 
-    def api(self, method: str, path: str, **kwargs):  # type: ignore[no-untyped-def]
-        return requests.request(method, self.base + path, headers=self.headers, timeout=10, **kwargs)
+    def api(self, method: str, path: str, *, token: str | None = None, **kwargs):  # type: ignore[no-untyped-def]
+        """A call with the local token (or ``token``); a self-signed certificate is accepted."""
+        headers = {"Authorization": f"Bearer {token or self.local_token}"}
+        return requests.request(method, self.base + path, headers=headers, timeout=10, verify=False, **kwargs)
 
     def stop(self) -> None:
         if self.process.poll() is None:
