@@ -92,11 +92,24 @@ class NewPasswordFields(QWidget):
     def problems(self) -> list[str]:
         """Every rule the password breaks, and whether the two differ (empty: acceptable)."""
         found = [
-            error.message for error in password_problems(self.password.text(), username=self._username())
+            self._problem_text(error.message)
+            for error in password_problems(self.password.text(), username=self._username())
         ]
         if self.password.text() != self.repeat.text():
             found.append(self.tr("The two passwords differ."))
         return found
+
+    def _problem_text(self, problem: str) -> str:
+        """The password rule's message (English, from ``auth``) as a whole translated sentence."""
+        if problem.startswith("must be at least"):
+            return self.tr("The password must be at least %1 characters long").replace("%1", str(MIN_LENGTH))
+        if problem.startswith("must not be only digits"):
+            return self.tr("The password must not be only digits")
+        if problem.startswith("must not be the same as the username"):
+            return self.tr("The password must not be the same as the username")
+        if problem.startswith("must be at most"):
+            return self.tr("The password is too long: at most %1 bytes in UTF-8").replace("%1", str(MAX_BYTES))
+        return self.tr("The password %1").replace("%1", problem)
 
     @Slot()
     def update_problems(self) -> None:

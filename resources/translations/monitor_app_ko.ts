@@ -1606,6 +1606,22 @@ Keeps your programs and game servers running, and shows how they do.</source>
         <translation>두 비밀번호가 다릅니다.</translation>
     </message>
     <message>
+        <source>The password must be at least %1 characters long</source>
+        <translation>비밀번호는 %1자 이상이어야 합니다</translation>
+    </message>
+    <message>
+        <source>The password must not be only digits</source>
+        <translation>비밀번호가 숫자로만 이루어지면 안 됩니다</translation>
+    </message>
+    <message>
+        <source>The password must not be the same as the username</source>
+        <translation>비밀번호는 사용자 이름과 같으면 안 됩니다</translation>
+    </message>
+    <message>
+        <source>The password is too long: at most %1 bytes in UTF-8</source>
+        <translation>비밀번호가 너무 깁니다: UTF-8로 최대 %1바이트</translation>
+    </message>
+    <message>
         <source>The password %1</source>
         <translation>비밀번호: %1</translation>
     </message>
