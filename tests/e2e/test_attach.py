@@ -170,6 +170,21 @@ def test_launching_the_app_attaches_to_the_running_engine(tmp_path, engine_proce
     assert engine_process.process.poll() is None
     assert engine_process.api("GET", "/api/health").ok
 
+    # A window killed outright (kill -9, a crash) takes nothing with it either.
+    engine_process.api("POST", "/api/programs/1/start")
+    wait_for(lambda: engine_process.api("GET", "/api/programs/status").json()[0]["status"] == "running", timeout=15)
+    pid = engine_process.api("GET", "/api/programs/status").json()[0]["pid"]
+    before = log.read_text().count("attached to the engine")
+    window = subprocess.Popen(
+        [sys.executable, "-m", "monitor_app", "--data-dir", str(engine_process.data)],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    wait_for(lambda: log.read_text().count("attached to the engine") > before, timeout=30)
+    window.kill()
+    window.wait(timeout=10)
+    assert engine_process.process.poll() is None and psutil.pid_exists(pid)
+    assert engine_process.api("GET", "/api/programs/status").json()[0]["pid"] == pid
+
 
 def test_a_refused_sign_in_asks_again_in_the_window(qtbot, qapp, tmp_path, engine_process) -> None:
     engine = RemoteEngine(Endpoint(engine_process.base, "revoked-token"))
