@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Take the README screenshots from a real session: docs/screenshot-{main,detail,system,tray}.png.
+"""Take the README screenshots from a real session: docs/screenshot-{main,detail,system,tray,users,audit}.png.
 
     xvfb-run -s "-screen 0 1400x900x24" python scripts/screenshots.py [--seconds 120] [--language en]
 
@@ -102,6 +102,20 @@ def main() -> int:
             height = max(tray.menu.height(), 260)
             screen.grabWindow(0, top_left.x(), top_left.y(), width, height).save(str(args.out / "screenshot-tray.png"))
             tray.menu.close()
+            accounts = engine.accounts
+            accounts.ensure_admin("screenshot admin 1")
+            accounts.create_user("friend", "screenshot friend 1", "guest")
+            accounts.create_api_key("Prometheus scrape", user_id=accounts.users()[0].id)
+            engine.record_audit("user 'friend' created (guest)", cause=Cause.USER, actor="admin")
+            if window.users is not None:
+                window.users.reload()
+                window.tabs.setCurrentWidget(window.users)
+                spin(2)
+                window.grab().save(str(args.out / "screenshot-users.png"))
+            window.tabs.setCurrentWidget(window.audit)
+            window.audit.reload()
+            spin(2)
+            window.grab().save(str(args.out / "screenshot-audit.png"))
         finally:
             for status in engine.statuses():
                 if status.pid:
