@@ -93,13 +93,12 @@ class RemoteEngine(EngineFacade):
         self._ready_sent = False
         self._closing = False
         self._attempt = 0
-        self._failed_attempts: set[int] = set()
+        self._failed_attempt = 0  # the latest attempt that failed (its other requests then fail silently)
         self.state = CONNECTING
         self.state_detail = ""
         self.username = ""
         self.role = ""
         self.sampling_interval = 1.0
-        self.state_version = 0
         self._silence = QTimer(self)
         self._silence.setSingleShot(True)
         self._silence.setInterval(STREAM_SILENCE_MS)
@@ -162,9 +161,9 @@ class RemoteEngine(EngineFacade):
     def _on_connect_failed(self, status: int, code: str, message: str, attempt: int | None = None) -> None:
         """One connection attempt failed (each attempt reports once: its requests fail together)."""
         attempt = self._attempt if attempt is None else attempt
-        if attempt != self._attempt or attempt in self._failed_attempts:
+        if attempt != self._attempt or attempt == self._failed_attempt:
             return
-        self._failed_attempts.add(attempt)
+        self._failed_attempt = attempt
         if self._stream is not None:
             stream, self._stream = self._stream, None
             stream.abort()
@@ -259,7 +258,6 @@ class RemoteEngine(EngineFacade):
             status = status_from_json(data, time.time())
             if status.program_id in self._programs or not self._ready_sent:
                 self._statuses[status.program_id] = status
-                self.state_version += 1
                 self.status_changed.emit(status)
         elif kind == "tick":
             self._latest = tick_from_json(data)
@@ -281,7 +279,6 @@ class RemoteEngine(EngineFacade):
         elif event.kind is EventKind.PROGRAM_REMOVED and event.program_id in self._programs:
             del self._programs[event.program_id]
             self._statuses.pop(event.program_id, None)
-            self.state_version += 1
             self.program_removed.emit(event.program_id)
 
     def _on_program(self, data: Any) -> None:
@@ -290,7 +287,6 @@ class RemoteEngine(EngineFacade):
         if known and self._programs[spec.id] == spec:
             return
         self._programs[spec.id] = spec
-        self.state_version += 1
         if known:
             self.program_updated.emit(spec)
         else:
@@ -305,7 +301,7 @@ class RemoteEngine(EngineFacade):
 
         def got(kind: str, data: Any) -> None:
             answers[kind] = data
-            if len(answers) == 2 and attempt == self._attempt and attempt not in self._failed_attempts:
+            if len(answers) == 2 and attempt == self._attempt != self._failed_attempt:
                 apply(answers["programs"], answers["statuses"])
 
         def failed(status: int, code: str, message: str) -> None:
@@ -336,7 +332,6 @@ class RemoteEngine(EngineFacade):
                 if status.program_id in self._programs and known != status:
                     self._statuses[status.program_id] = status
                     self.status_changed.emit(status)
-            self.state_version += 1
             self._backoff = BACKOFF_FIRST_S
             self._set_state(CONNECTED, self.endpoint.base_url)
             self.automation.refresh_all()

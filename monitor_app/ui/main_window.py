@@ -298,7 +298,7 @@ class MainWindow(QMainWindow):
         self._show_api()
         self._update_counts()
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate()
         super().changeEvent(event)
@@ -425,12 +425,24 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def open_log(self) -> None:
+        """Open the selected program's output file; where it is comes from the engine, found in the background
+        (an attached engine answers over the network)."""
         for program_id in self.selected_ids()[:1]:
-            path = self.engine.output_log_path(program_id)  # type: ignore[attr-defined]
-            if not os.path.exists(path):
-                self.show_status_message(self.tr("This program has not written any output yet"))
-                return
-            QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+            def existing_path(program_id: int = program_id) -> str:
+                path = str(self.engine.output_log_path(program_id))  # type: ignore[attr-defined]
+                return path if os.path.exists(path) else ""
+
+            self.tasks.run(existing_path, self._open_log_file, self._on_open_log_failed, owner=self)
+
+    def _open_log_file(self, path: str) -> None:
+        if not path:
+            self.show_status_message(self.tr("This program has not written any output yet"))
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+    def _on_open_log_failed(self, exc: Exception) -> None:
+        self.show_status_message(exc.message if isinstance(exc, MonitorError) else str(exc))
 
     @Slot()
     def open_folder(self) -> None:
@@ -558,7 +570,7 @@ class MainWindow(QMainWindow):
         self.redraw_clock = clock
         self.redraw_clock.set_paused(not self.isVisible())
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().showEvent(event)
         if self.redraw_clock is not None:
             self.redraw_clock.set_paused(False)
@@ -570,12 +582,12 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.build_charts)
         return super().event(event)
 
-    def hideEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def hideEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().hideEvent(event)
         if self.redraw_clock is not None:
             self.redraw_clock.set_paused(True)  # in the tray: no redraws at all
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.hide_to_tray:
             event.ignore()
             self.hide()

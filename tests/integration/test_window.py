@@ -191,3 +191,10 @@ def test_tray_notifies_an_alert_firing(qtbot, engine) -> None:
     qtbot.waitUntil(lambda: tray.last_notification is not None, timeout=10_000)
     title, message = tray.last_notification
     assert "any memory" in title and "Memory" in message
+
+
+def test_open_log_of_a_program_without_output_says_so(qtbot, engine, window) -> None:
+    spec = add(engine, "quiet")
+    select(window, spec.id)
+    window.open_log()  # the path is asked of the engine in the background
+    qtbot.waitUntil(lambda: "not written any output" in window.statusBar().currentMessage(), timeout=5000)
