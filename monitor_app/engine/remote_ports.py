@@ -216,6 +216,7 @@ class RemoteAutomation(QObject):
         self._next_fire: dict[int, float | None] = {}
         self._jobs: dict[int, Job] = {}
         self._firing: list[AlertState] = []
+        self._local_changes: dict[str, int] = {}
         self._admin = True
 
     def shutdown(self) -> None:
@@ -241,7 +242,19 @@ class RemoteAutomation(QObject):
             "jobs": "/api/jobs?limit=500",
             "firing": "/api/alerts",
         }
-        self._engine._request("GET", paths[what], on_done=lambda data: self._apply(what, data))
+        asked_at = self._local_changes.get(what, 0)
+
+        def done(data: Any) -> None:
+            # A list read before this window changed it is older than the cache: the engine's "changed"
+            # message brings a newer read.
+            if self._local_changes.get(what, 0) == asked_at:
+                self._apply(what, data)
+
+        self._engine._request("GET", paths[what], on_done=done)
+
+    def _changed_here(self, what: str) -> None:
+        """This window changed ``what`` (the cache holds the engine's answer): reads already sent are stale."""
+        self._local_changes[what] = self._local_changes.get(what, 0) + 1
 
     def _apply(self, what: str, data: Any) -> None:
         if what == "webhooks":
@@ -355,12 +368,14 @@ class RemoteAutomation(QObject):
     def add_webhook(self, data: Mapping[str, object]) -> WebhookEndpoint:
         endpoint = _endpoint(self._call("POST", "/api/webhooks", dict(data)))
         self._webhooks[endpoint.id] = endpoint
+        self._changed_here("webhooks")
         self.webhooks_changed.emit()
         return endpoint
 
     def update_webhook(self, endpoint_id: int, data: Mapping[str, object]) -> WebhookEndpoint:
         endpoint = _endpoint(self._call("PUT", f"/api/webhooks/{endpoint_id}", dict(data)))
         self._webhooks[endpoint.id] = endpoint
+        self._changed_here("webhooks")
         self.webhooks_changed.emit()
         return endpoint
 
@@ -368,6 +383,7 @@ class RemoteAutomation(QObject):
         endpoint = self.webhook(endpoint_id)
         self._call("DELETE", f"/api/webhooks/{endpoint_id}")
         self._webhooks.pop(endpoint_id, None)
+        self._changed_here("webhooks")
         self.webhooks_changed.emit()
         return endpoint
 
@@ -379,12 +395,14 @@ class RemoteAutomation(QObject):
     def add_alert_rule(self, data: Mapping[str, object]) -> AlertRule:
         rule = _rule(self._call("POST", "/api/alerts/rules", dict(data)))
         self._rules[rule.id] = rule
+        self._changed_here("rules")
         self.rules_changed.emit()
         return rule
 
     def update_alert_rule(self, rule_id: int, data: Mapping[str, object]) -> AlertRule:
         rule = _rule(self._call("PUT", f"/api/alerts/rules/{rule_id}", dict(data)))
         self._rules[rule.id] = rule
+        self._changed_here("rules")
         self.rules_changed.emit()
         return rule
 
@@ -392,6 +410,7 @@ class RemoteAutomation(QObject):
         rule = self.alert_rule(rule_id)
         self._call("DELETE", f"/api/alerts/rules/{rule_id}")
         self._rules.pop(rule_id, None)
+        self._changed_here("rules")
         self.rules_changed.emit()
         return rule
 
@@ -406,6 +425,7 @@ class RemoteAutomation(QObject):
         schedule = _schedule(raw)
         self._schedules[schedule.id] = schedule
         self._next_fire[schedule.id] = raw.get("next_fire")
+        self._changed_here("schedules")
         self.schedules_changed.emit()
         return schedule
 
@@ -413,6 +433,7 @@ class RemoteAutomation(QObject):
         schedule = self.schedule(schedule_id)
         self._call("DELETE", f"/api/schedules/{schedule_id}")
         self._schedules.pop(schedule_id, None)
+        self._changed_here("schedules")
         self.schedules_changed.emit()
         return schedule
 

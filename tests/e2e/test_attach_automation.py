@@ -79,3 +79,15 @@ def test_plugin_attach_panel_and_action_through_an_attached_engine(qtbot, remote
     assert "Alice" in str(result)
     plugins.detach(instance.id)
     assert plugins.instances(program_id) == ()
+
+
+def test_a_list_read_before_a_change_here_does_not_undo_it(qtbot, remote) -> None:
+    auto = remote.automation
+    with WebhookReceiver() as receiver:
+        auto.refresh("webhooks")  # in flight: the engine answers "none" ...
+        endpoint = auto.add_webhook({"name": "late", "url": receiver.url})  # ... while this window adds one
+        seen: list[list[int]] = []
+        auto.webhooks_changed.connect(lambda: seen.append([e.id for e in auto.webhooks()]))
+        qtbot.wait(1000)  # the stale answer arrives and must be dropped, not shown for a moment
+        assert [e.id for e in auto.webhooks()] == [endpoint.id]
+        assert all(ids == [endpoint.id] for ids in seen), seen
