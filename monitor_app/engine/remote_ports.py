@@ -501,6 +501,7 @@ class RemotePlugins(QObject):
         self.latest: dict[tuple[int, str], tuple[float, float]] = {}
         self._program_id: int | None = None
         self._job_futures: dict[int, Future[Any]] = {}
+        self._local_changes = 0  # changes this window made: instance reads sent before one are stale
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="remote-plugin")
         self._poll = QTimer(self)
         self._poll.setInterval(PANEL_POLL_MS)
@@ -521,7 +522,11 @@ class RemotePlugins(QObject):
         self._engine._request("GET", "/api/plugins", on_done=done)
 
     def _refresh_program(self, program_id: int) -> None:
+        asked_at = self._local_changes
+
         def done(data: Any) -> None:
+            if self._local_changes != asked_at:
+                return  # read before this window attached, changed or detached one: the cache is newer
             fresh = {int(item["id"]): item for item in data}
             stale = [i for i, d in self._described.items() if d.get("program_id") == program_id and i not in fresh]
             for instance_id in stale:
@@ -653,6 +658,7 @@ class RemotePlugins(QObject):
 
     def _changed(self, item: Mapping[str, Any]) -> PluginInstance:
         self._described[int(item["id"])] = dict(item)
+        self._local_changes += 1
         self.instances_changed.emit()
         return _instance(item)
 
@@ -671,6 +677,7 @@ class RemotePlugins(QObject):
         instance = self.instance(instance_id)
         self._engine.client.call("DELETE", f"/api/plugins/{instance_id}", timeout_s=DIALOG_TIMEOUT_S)
         self._described.pop(instance_id, None)
+        self._local_changes += 1
         self._panels.pop(instance_id, None)
         self.instances_changed.emit()
         return instance

@@ -91,3 +91,16 @@ def test_a_list_read_before_a_change_here_does_not_undo_it(qtbot, remote) -> Non
         qtbot.wait(1000)  # the stale answer arrives and must be dropped, not shown for a moment
         assert [e.id for e in auto.webhooks()] == [endpoint.id]
         assert all(ids == [endpoint.id] for ids in seen), seen
+
+
+def test_a_plugin_read_before_an_attach_here_does_not_undo_it(qtbot, remote, tmp_path) -> None:
+    plugins = remote.plugins
+    program_id = remote.programs()[0].id
+    qtbot.waitUntil(lambda: plugins.catalog.get("logwatch") is not None, timeout=5000)
+    plugins.set_program(program_id)  # in flight: "no instances" ...
+    instance = plugins.attach(program_id, "logwatch", {"patterns": str(tmp_path / "x.log")})  # ... while attaching
+    seen: list[list[int]] = []
+    plugins.instances_changed.connect(lambda: seen.append([i.id for i in plugins.instances(program_id)]))
+    qtbot.wait(1000)
+    assert [i.id for i in plugins.instances(program_id)] == [instance.id]
+    assert all(ids == [instance.id] for ids in seen), seen
