@@ -18,7 +18,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     Signal,
     Slot,
@@ -42,7 +41,14 @@ from monitor_app.core.model import Event, ProgramSpec
 from monitor_app.core.states import Cause, EventKind
 from monitor_app.engine.facade import EngineFacade
 from monitor_app.ui.background import BackgroundTasks
-from monitor_app.ui.events_view import MAX_ROWS, cause_label, describe_event, format_time, write_csv
+from monitor_app.ui.events_view import (
+    MAX_ROWS,
+    EventTextFilter,
+    cause_label,
+    describe_event,
+    format_time,
+    write_csv,
+)
 
 #: Events read per time range; the newest are kept when a range holds more.
 READ_LIMIT = 10_000
@@ -159,45 +165,30 @@ class AuditModel(QAbstractTableModel):
         return super().event(event)
 
 
-class AuditFilterModel(QSortFilterProxyModel):
+class AuditFilterModel(EventTextFilter):
     """Filters by who (part of the name), cause and free text."""
 
+    columns = tuple(AuditColumn)
+
     def __init__(self, source: AuditModel, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.setSourceModel(source)
+        super().__init__(source, parent)
         self._who = ""
         self._cause: Cause | None = None
-        self._text = ""
 
     def set_who(self, who: str) -> None:
-        self.beginFilterChange()
-        self._who = who.strip().casefold()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._refilter(lambda: setattr(self, "_who", who.strip().casefold()))
 
     def set_cause(self, cause: Cause | None) -> None:
-        self.beginFilterChange()
-        self._cause = cause
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def set_text(self, text: str) -> None:
-        self.beginFilterChange()
-        self._text = text.strip().casefold()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._refilter(lambda: setattr(self, "_cause", cause))
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
-        model: AuditModel = self.sourceModel()  # type: ignore[assignment]
-        event: Event = model.data(model.index(source_row, 0, source_parent), Qt.ItemDataRole.UserRole)
+        event = self.source_event(source_row, source_parent)
         if self._cause is not None and event.cause is not self._cause:
             return False
+        model: AuditModel = self.sourceModel()  # type: ignore[assignment]
         if self._who and self._who not in model.cell_text(event, AuditColumn.WHO).casefold():
             return False
-        if self._text:
-            haystack = " ".join(model.cell_text(event, column) for column in AuditColumn).casefold()
-            return self._text in haystack
-        return True
-
-    def visible_events(self) -> list[Event]:
-        return [self.data(self.index(row, 0), Qt.ItemDataRole.UserRole) for row in range(self.rowCount())]
+        return self.matches_text(event)
 
 
 class AuditView(QWidget):

@@ -131,13 +131,13 @@ class EventsModel(QAbstractTableModel):
         self._events: list[Event] = []
         self._name_of = name_of
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._events)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(EventColumn)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
         return {
@@ -210,45 +210,65 @@ class EventsModel(QAbstractTableModel):
         return super().event(event)
 
 
-class EventsFilterModel(QSortFilterProxyModel):
-    """Filters by program, free text and "problems only"."""
+class EventTextFilter(QSortFilterProxyModel):
+    """What the event tables' filters share: free text over every column of ``columns``, the shown events.
 
-    def __init__(self, source: EventsModel, parent: QObject | None = None) -> None:
+    The source model holds ``Event`` rows (``UserRole``) and renders a cell with ``cell_text(event, column)``.
+    """
+
+    columns: tuple[IntEnum, ...] = ()
+
+    def __init__(self, source: QAbstractTableModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.setSourceModel(source)
-        self._program_id: int | None = None
         self._text = ""
-        self._problems_only = False
 
-    def set_program(self, program_id: int | None) -> None:
+    def _refilter(self, change: Callable[[], None]) -> None:
         self.beginFilterChange()
-        self._program_id = program_id
+        change()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_text(self, text: str) -> None:
-        self.beginFilterChange()
-        self._text = text.strip().casefold()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._refilter(lambda: setattr(self, "_text", text.strip().casefold()))
+
+    def source_event(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> Event:
+        model = self.sourceModel()
+        return model.data(model.index(source_row, 0, source_parent), Qt.ItemDataRole.UserRole)
+
+    def matches_text(self, event: Event) -> bool:
+        if not self._text:
+            return True
+        model = self.sourceModel()
+        haystack = " ".join(model.cell_text(event, column) for column in self.columns)  # type: ignore[attr-defined]
+        return self._text in haystack.casefold()
+
+    def visible_events(self) -> list[Event]:
+        return [self.data(self.index(row, 0), Qt.ItemDataRole.UserRole) for row in range(self.rowCount())]
+
+
+class EventsFilterModel(EventTextFilter):
+    """Filters by program, free text and "problems only"."""
+
+    columns = tuple(EventColumn)
+
+    def __init__(self, source: EventsModel, parent: QObject | None = None) -> None:
+        super().__init__(source, parent)
+        self._program_id: int | None = None
+        self._problems_only = False
+
+    def set_program(self, program_id: int | None) -> None:
+        self._refilter(lambda: setattr(self, "_program_id", program_id))
 
     def set_problems_only(self, enabled: bool) -> None:
-        self.beginFilterChange()
-        self._problems_only = enabled
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._refilter(lambda: setattr(self, "_problems_only", enabled))
 
-    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
-        model: EventsModel = self.sourceModel()  # type: ignore[assignment]
-        event: Event = model.data(model.index(source_row, 0, source_parent), Qt.ItemDataRole.UserRole)
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        event = self.source_event(source_row, source_parent)
         if self._program_id is not None and event.program_id != self._program_id:
             return False
         if self._problems_only and not is_problem(event):
             return False
-        if self._text:
-            haystack = " ".join(model.cell_text(event, column) for column in EventColumn).casefold()
-            return self._text in haystack
-        return True
-
-    def visible_events(self) -> list[Event]:
-        return [self.data(self.index(row, 0), Qt.ItemDataRole.UserRole) for row in range(self.rowCount())]
+        return self.matches_text(event)
 
 
 class EventsView(QWidget):
@@ -389,7 +409,7 @@ class EventsView(QWidget):
         if self.program_filter.count():
             self.program_filter.setItemText(0, self.tr("All programs"))
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate()
         super().changeEvent(event)
