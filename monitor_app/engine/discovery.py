@@ -9,11 +9,11 @@ clean shutdown and a stale one (crash) is recognised because its engine no longe
 """
 
 import json
-import os
 import secrets
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from monitor_app.settings.files import replace_file
 
 ADVERTISEMENT_FILE = "engine.json"
 #: Bytes of randomness in a local token (256 bits, URL-safe text).
@@ -50,14 +50,7 @@ def new_local_token() -> str:
 def write_advertisement(data_dir: Path, advertisement: Advertisement) -> Path:
     """Write (atomically, owner-only) the advertisement; returns its path. Raises OSError."""
     path = data_dir / ADVERTISEMENT_FILE
-    fd, temp = tempfile.mkstemp(prefix=".engine-", suffix=".json", dir=data_dir)  # created 0600
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(asdict(advertisement), handle)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    replace_file(path, json.dumps(asdict(advertisement)))  # owner-only: the token is an admin credential
     return path
 
 

@@ -10,13 +10,13 @@ import logging
 import os
 import subprocess
 import sys
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from monitor_app import APP_ID, APP_NAME
 from monitor_app.settings.errors import AutostartError
+from monitor_app.settings.files import replace_file
 from monitor_app.settings.schema import Settings
 
 log = logging.getLogger(__name__)
@@ -215,24 +215,11 @@ class XdgAutostart:
         """
         if not command:
             raise ValueError("the autostart command is empty")
-        text = desktop_entry(command)
-        folder = self._path.parent
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            fd, temp_name = tempfile.mkstemp(prefix=f".{self._path.name}.", suffix=".tmp", dir=folder)
+            # World-readable, as desktop entries ordinarily are.
+            replace_file(self._path, desktop_entry(command), mode=0o644)
         except OSError as exc:
-            raise AutostartError(f"cannot write the autostart entry in {folder}: {exc}") from exc
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as file:
-                file.write(text)
-            os.chmod(temp_name, 0o644)  # mkstemp makes it 0600; desktop files are ordinarily world-readable
-            os.replace(temp_name, self._path)
-        except OSError as exc:
-            try:
-                os.unlink(temp_name)
-            except OSError:
-                pass
-            raise AutostartError(f"cannot write {self._path}: {exc}") from exc
+            raise AutostartError(f"cannot write the autostart entry {self._path}: {exc}") from exc
         log.info("monitor_app will start at login: %s", self._path)
 
     def disable(self) -> None:

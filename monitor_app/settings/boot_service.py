@@ -29,6 +29,7 @@ from typing import Protocol
 from monitor_app import APP_ID, APP_NAME
 from monitor_app.settings.autostart import _xdg_config_home
 from monitor_app.settings.errors import BootPasswordRejected, BootServiceError
+from monitor_app.settings.files import replace_file
 from monitor_app.settings.schema import Settings
 
 log = logging.getLogger(__name__)
@@ -730,23 +731,10 @@ class SystemdUserBootService:
         )
 
     def _write(self, text: str) -> None:
-        folder = self._path.parent
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            fd, temp_name = tempfile.mkstemp(prefix=f".{self._path.name}.", suffix=".tmp", dir=folder)
+            replace_file(self._path, text, mode=0o644)
         except OSError as exc:
-            raise BootServiceError(f"cannot write the unit in {folder}: {exc}") from exc
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as file:
-                file.write(text)
-            os.chmod(temp_name, 0o644)
-            os.replace(temp_name, self._path)
-        except OSError as exc:
-            try:
-                os.unlink(temp_name)
-            except OSError:
-                pass
-            raise BootServiceError(f"cannot write {self._path}: {exc}") from exc
+            raise BootServiceError(f"cannot write the unit in {self._path.parent}: {exc}") from exc
 
     def _restore(self, previous: str | None) -> None:
         try:

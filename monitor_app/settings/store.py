@@ -10,7 +10,6 @@ import itertools
 import logging
 import math
 import os
-import tempfile
 import tomllib
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -19,6 +18,7 @@ from typing import Any
 
 from monitor_app.core.errors import ValidationError
 from monitor_app.settings.errors import SettingsError
+from monitor_app.settings.files import replace_file
 from monitor_app.settings.migrations import MIGRATIONS, Document, Migrations
 from monitor_app.settings.schema import (
     FIELDS,
@@ -114,24 +114,10 @@ class SettingsStore:
             SettingsError: the folder or file cannot be written (the message names the path and the reason).
         """
         text = render_toml(settings)
-        folder = self._path.parent
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            fd, temp_name = tempfile.mkstemp(prefix=f".{self._path.name}.", suffix=".tmp", dir=folder)
+            replace_file(self._path, text, durable=True)
         except OSError as exc:
-            raise SettingsError(f"cannot save the settings in {folder}: {exc}") from exc
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as file:
-                file.write(text)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temp_name, self._path)
-        except BaseException as exc:
-            _remove_quietly(temp_name)
-            if isinstance(exc, OSError):
-                raise SettingsError(f"cannot save the settings to {self._path}: {exc}") from exc
-            raise
-        _sync_folder(folder)
+            raise SettingsError(f"cannot save the settings to {self._path}: {exc}") from exc
         log.debug("saved the settings to %s", self._path)
 
     def _version(self, document: Document) -> int:
@@ -292,26 +278,3 @@ def _toml_key(key: str) -> str:
 def _subsets(names: list[str]) -> Iterable[tuple[str, ...]]:
     for size in range(1, len(names) + 1):
         yield from itertools.combinations(names, size)
-
-
-def _remove_quietly(name: str) -> None:
-    try:
-        os.unlink(name)
-    except OSError:
-        pass
-
-
-def _sync_folder(folder: Path) -> None:
-    # Make the rename itself durable (POSIX); Windows cannot open a folder this way and needs no such step.
-    if os.name == "nt":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

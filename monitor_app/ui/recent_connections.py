@@ -7,10 +7,10 @@ end up in the file. A missing or damaged file is an empty list (logged), never a
 
 import json
 import logging
-import os
-import tempfile
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+
+from monitor_app.settings.files import replace_file
 
 log = logging.getLogger(__name__)
 
@@ -86,15 +86,6 @@ class RecentConnections:
         """Write the list; a failure is logged (the connection itself still works, it is just not remembered)."""
         text = json.dumps({"version": 1, "recent": [asdict(entry) for entry in entries]}, indent=2)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+            replace_file(self.path, text)
         except OSError as exc:
             log.warning("cannot save the recent connections in %s: %s", self.path, exc)
-            return
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as file:
-                file.write(text)
-            os.replace(temp, self.path)
-        except OSError as exc:
-            log.warning("cannot save the recent connections in %s: %s", self.path, exc)
-            Path(temp).unlink(missing_ok=True)
