@@ -221,6 +221,20 @@ def test_window_locks_after_idle_and_unlocks_with_the_password(qtbot, make_deskt
     assert any(e.message == "unlocked the window" for e in app.engine.events(limit=20))
 
 
+def test_window_locks_when_it_goes_to_the_tray_only_if_asked(qtbot, make_desktop) -> None:
+    app = make_desktop()
+    with qtbot.waitSignal(app.engine.ready, timeout=10_000):
+        app.start()
+    app.session.set_user("admin", "admin")
+    app.lock.configure(idle_ms=0, lock_on_tray=False)
+    app.window.hidden_to_tray.emit()
+    assert not app.session.locked
+    app.lock.configure(idle_ms=0, lock_on_tray=True)
+    with qtbot.waitSignal(app.lock.locked, timeout=5000):
+        app.window.hidden_to_tray.emit()
+    assert app.session.locked and not app.session.can_change and app.sign_in is not None
+
+
 def test_audit_view_lists_window_and_api_starts_and_exports_csv(qtbot, make_desktop, tmp_path) -> None:
     app = make_desktop()
     with qtbot.waitSignal(app.engine.ready, timeout=10_000):
