@@ -192,6 +192,10 @@ class PluginService(QObject):
     def instances(self, program_id: int | None = None) -> tuple[PluginInstance, ...]:
         return tuple(i for i in self.registry.all() if program_id is None or i.program_id == program_id)
 
+    def show_panels(self, shown: bool) -> None:
+        """Whether a window shows plugin panels now. In-process, panels are pushed as they change; an
+        attached window's port reads them only while they are shown."""
+
     def instance(self, instance_id: int) -> PluginInstance:
         return self.registry.get(instance_id)
 

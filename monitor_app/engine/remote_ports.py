@@ -483,7 +483,8 @@ class RemotePlugins(QObject):
     """``PluginsPort`` of a remote engine, with the in-process service's signals.
 
     The shown program's instances and their panels are read in the background (panels every
-    ``PANEL_POLL_MS`` while a program is shown) and served from memory; changes wait for the engine.
+    ``PANEL_POLL_MS`` while a program's panels are on screen) and served from memory; changes wait for the
+    engine.
     """
 
     instances_changed = Signal()
@@ -500,6 +501,7 @@ class RemotePlugins(QObject):
         self._panels: dict[int, Panel] = {}
         self.latest: dict[tuple[int, str], tuple[float, float]] = {}
         self._program_id: int | None = None
+        self._panels_shown = True  # until a view says otherwise (callers without a view want panels)
         self._job_futures: dict[int, Future[Any]] = {}
         self._local_changes = 0  # changes this window made: instance reads sent before one are stale
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="remote-plugin")
@@ -549,11 +551,25 @@ class RemotePlugins(QObject):
     def set_program(self, program_id: int | None) -> None:
         """The window shows ``program_id``: follow its instances and panels."""
         self._program_id = program_id
-        if program_id is None:
-            self._poll.stop()
+        if program_id is not None:
+            self._refresh_program(program_id)
+        self._follow_panels()
+
+    def show_panels(self, shown: bool) -> None:
+        """Read panels only while a window shows them; shown again, they are read at once."""
+        if shown == self._panels_shown:
             return
-        self._refresh_program(program_id)
-        self._poll.start()
+        self._panels_shown = shown
+        self._follow_panels()
+        if shown:
+            self._poll_panels()
+
+    def _follow_panels(self) -> None:
+        if self._panels_shown and self._program_id is not None:
+            if not self._poll.isActive():
+                self._poll.start()
+        else:
+            self._poll.stop()
 
     @Slot()
     def _poll_panels(self) -> None:

@@ -513,6 +513,15 @@ class PluginsView(QWidget):
         plugins.panel_changed.connect(self._on_panel_changed)
         self._retranslate()
         self.set_program(None)
+        plugins.show_panels(False)  # until this view is on screen (a hidden tab gets no hide event)
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().showEvent(event)
+        self._plugins.show_panels(True)
+
+    def hideEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().hideEvent(event)
+        self._plugins.show_panels(False)
 
     def set_program(self, program_id: int | None) -> None:
         if program_id != self.program_id:

@@ -104,3 +104,31 @@ def test_a_plugin_read_before_an_attach_here_does_not_undo_it(qtbot, remote, tmp
     qtbot.wait(1000)
     assert [i.id for i in plugins.instances(program_id)] == [instance.id]
     assert all(ids == [instance.id] for ids in seen), seen
+
+
+def test_panels_are_read_only_while_a_window_shows_them(qtbot, remote, tmp_path) -> None:
+    from monitor_app.ui.plugins_view import PluginsView
+
+    plugins = remote.plugins
+    program_id = remote.programs()[0].id
+    log_file = tmp_path / "server.log"
+    log_file.write_text("first line\n")
+    qtbot.waitUntil(lambda: plugins.catalog.get("logwatch") is not None, timeout=5000)
+    instance = plugins.attach(program_id, "logwatch", {"patterns": str(log_file)})
+    view = PluginsView(plugins)
+    qtbot.addWidget(view)
+    view.set_program(program_id)
+    view.show()
+    qtbot.waitUntil(lambda: plugins.panel(instance.id) is not None and bool(plugins.panel(instance.id).logs), timeout=15_000)
+
+    def shows(text: str) -> bool:
+        panel = plugins.panel(instance.id)
+        return panel is not None and any(text in line for log in panel.logs for line in log.lines)
+
+    view.hide()  # the Plugins tab is left, or the window goes to the tray
+    with log_file.open("a") as handle:
+        handle.write("player joined: Bob\n")
+    qtbot.wait(3000)  # longer than the 2 s panel poll
+    assert not shows("Bob")
+    view.show()  # read again at once
+    qtbot.waitUntil(lambda: shows("Bob"), timeout=1500)
