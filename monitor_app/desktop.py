@@ -22,6 +22,7 @@ from monitor_app.core.states import Cause
 from monitor_app.engine.local import LocalEngine
 from monitor_app.options import Options
 from monitor_app.resources import translations_dir
+from monitor_app.secretstore import store_kind
 from monitor_app.settings import (
     SETTINGS_FILE_NAME,
     AccountPassword,
@@ -363,6 +364,7 @@ class DesktopApp(QObject):
         dialog = SettingsDialog(
             self.settings,
             data_dir=str(self.data_dir),
+            secret_store=store_kind(self.data_dir, mode=self.options.secret_store),
             autostart_where=self.autostart.describe(),
             interval_locked=self.options.interval_s is not None,
             refusal=self.session.refusal(),

@@ -1,6 +1,12 @@
 """Secrets out of the database: the OS keyring (``keyring``) or, where there is none, an encrypted file."""
 
-from monitor_app.secretstore.choice import MODES, LazySecretStore, UnavailableSecretStore, choose_secret_store
+from monitor_app.secretstore.choice import (
+    MODES,
+    LazySecretStore,
+    UnavailableSecretStore,
+    choose_secret_store,
+    store_kind,
+)
 from monitor_app.secretstore.file_store import EncryptedFileSecretStore
 from monitor_app.secretstore.keyring_store import KeyringSecretStore
 
@@ -11,4 +17,5 @@ __all__ = [
     "LazySecretStore",
     "UnavailableSecretStore",
     "choose_secret_store",
+    "store_kind",
 ]

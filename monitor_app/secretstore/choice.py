@@ -91,6 +91,14 @@ def choose_secret_store(data_dir: Path, *, mode: str = AUTO, backend: Any | None
     return store
 
 
+def store_kind(data_dir: Path, *, mode: str = AUTO) -> str | None:
+    """Where ``data_dir``'s secrets are kept (``keyring`` or ``file``), or None while none was ever saved.
+
+    For display: reads only the remembered choice, so it loads neither ``keyring`` nor ``cryptography``.
+    """
+    return mode if mode in (KEYRING, FILE) else _remembered(data_dir)
+
+
 def keyring_problem(data_dir: Path, backend: Any) -> str | None:
     """Why ``backend`` cannot hold secrets (None when a probe value was written, read back and deleted)."""
     from keyring.backends import chainer, fail, null

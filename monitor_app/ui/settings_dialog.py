@@ -5,6 +5,7 @@ Ranges and choices come from the settings schema (``settings.FIELDS``), so the d
 the store would refuse; the schema's validation still has the last word and its messages appear inline.
 """
 
+import os
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, QUrl, Signal, Slot
@@ -42,6 +43,7 @@ class SettingsDialog(QDialog):
     Args:
         settings: Current values.
         data_dir: Shown read-only, with a button to open it.
+        secret_store: Where saved secrets are kept (``keyring`` or ``file``; None while none was saved), shown.
         autostart_where: Where the "start with the OS" entry lives (shown as a hint).
         interval_locked: The interval comes from the command line or environment and cannot be changed here.
         boot_report: Reads the background engine's state (blocking: it runs in ``tasks``); ``None`` hides the line.
@@ -62,6 +64,7 @@ class SettingsDialog(QDialog):
         settings: Settings,
         *,
         data_dir: str,
+        secret_store: str | None = None,
         autostart_where: str = "",
         interval_locked: bool = False,
         boot_report: Callable[[], BootEngineReport] | None = None,
@@ -72,6 +75,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self._settings = settings
         self._data_dir = data_dir
+        self._secret_store = secret_store
         self._autostart_where = autostart_where
         self._boot_report = boot_report if tasks is not None else None
         self._tasks = tasks
@@ -125,6 +129,9 @@ class SettingsDialog(QDialog):
         self.data_dir.setReadOnly(True)
         self.open_data_dir = QPushButton()
         self.open_data_dir.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(self._data_dir)))
+        self.secret_store = QLabel()
+        self.secret_store.setObjectName("secretStore")
+        self.secret_store.setWordWrap(True)
         self.form_error = QLabel()
         self.form_error.setStyleSheet(ERROR_STYLE)
         self.form_error.setWordWrap(True)
@@ -132,7 +139,9 @@ class SettingsDialog(QDialog):
 
         self.general = QGroupBox()
         general = QFormLayout(self.general)
-        self._labels: dict[str, QLabel] = {name: QLabel() for name in ("interval_s", "language", "theme", "data_dir")}
+        self._labels: dict[str, QLabel] = {
+            name: QLabel() for name in ("interval_s", "language", "theme", "data_dir", "secret_store")
+        }
         general.addRow(self._labels["interval_s"], self._with_error("interval_s", self.interval))
         general.addRow("", self.interval_locked_note)
         general.addRow("", self.start_with_os)
@@ -148,6 +157,7 @@ class SettingsDialog(QDialog):
         data_box.setLayout(data_row)
         data_row.setContentsMargins(0, 0, 0, 0)
         general.addRow(self._labels["data_dir"], data_box)
+        general.addRow(self._labels["secret_store"], self.secret_store)
 
         self.history = QGroupBox()
         history = QFormLayout(self.history)
@@ -323,6 +333,17 @@ class SettingsDialog(QDialog):
             return
         self.accept()
 
+    def _secret_store_text(self) -> str:
+        windows = os.name == "nt"
+        if self._secret_store == "keyring":
+            return self.tr("Windows Credential Manager") if windows else self.tr("The system keyring")
+        if self._secret_store == "file":
+            if windows:
+                return self.tr("An encrypted file in the data folder (its key protected by Windows for your account)")
+            return self.tr("An encrypted file in the data folder (its key readable only by you)")
+        return self.tr("None saved yet: the first goes to the system keyring, or to an encrypted file where "
+                       "there is none")
+
     def _retranslate(self) -> None:
         self.setWindowTitle(self.tr("Settings"))
         self.general.setTitle(self.tr("General"))
@@ -355,6 +376,12 @@ class SettingsDialog(QDialog):
         if self._boot_report_shown is not None:
             self.boot_status.setText(describe_report(self._boot_report_shown))
         self.open_data_dir.setText(self.tr("Open"))
+        self._labels["secret_store"].setText(self.tr("Secrets kept in"))
+        self.secret_store.setText(self._secret_store_text())
+        self.secret_store.setToolTip(
+            self.tr("Webhook URLs, signing secrets and plugin passwords. They are never written to the database, "
+                    "to exports or to API answers.")
+        )
         self.language.setItemText(self.language.findData("system"), self.tr("Follow the system"))
         self.api.setTitle(self.tr("Remote access (REST API)"))
         self._labels["api_host"].setText(self.tr("Who can connect"))
@@ -380,7 +407,7 @@ class SettingsDialog(QDialog):
         for index in range(self.theme.count()):
             self.theme.setItemText(index, themes.get(self.theme.itemData(index), self.theme.itemData(index)))
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate()
         super().changeEvent(event)

@@ -2814,6 +2814,26 @@ Keeps your programs and game servers running, and shows how they do.</source>
         <translation>백그라운드 엔진 확인 중…</translation>
     </message>
     <message>
+        <source>Windows Credential Manager</source>
+        <translation>Windows 자격 증명 관리자</translation>
+    </message>
+    <message>
+        <source>The system keyring</source>
+        <translation>시스템 키링</translation>
+    </message>
+    <message>
+        <source>An encrypted file in the data folder (its key protected by Windows for your account)</source>
+        <translation>데이터 폴더의 암호화된 파일 (키는 Windows가 내 계정으로 보호)</translation>
+    </message>
+    <message>
+        <source>An encrypted file in the data folder (its key readable only by you)</source>
+        <translation>데이터 폴더의 암호화된 파일 (키는 나만 읽을 수 있음)</translation>
+    </message>
+    <message>
+        <source>None saved yet: the first goes to the system keyring, or to an encrypted file where there is none</source>
+        <translation>아직 저장된 것이 없습니다. 처음 저장할 때 시스템 키링에, 키링이 없으면 암호화된 파일에 보관합니다</translation>
+    </message>
+    <message>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
@@ -2896,6 +2916,14 @@ Keeps your programs and game servers running, and shows how they do.</source>
     <message>
         <source>Open</source>
         <translation>열기</translation>
+    </message>
+    <message>
+        <source>Secrets kept in</source>
+        <translation>비밀 정보 보관 위치</translation>
+    </message>
+    <message>
+        <source>Webhook URLs, signing secrets and plugin passwords. They are never written to the database, to exports or to API answers.</source>
+        <translation>웹훅 URL, 서명 비밀 키, 플러그인 비밀번호입니다. 데이터베이스, 내보낸 파일, API 응답에는 절대 기록되지 않습니다.</translation>
     </message>
     <message>
         <source>Follow the system</source>

@@ -205,7 +205,7 @@ def test_desktop_tells_when_the_engine_will_start_only_at_login(qtbot, boot_desk
 
 
 def test_desktop_mirrors_an_entry_changed_outside(qtbot, boot_desktop, tmp_path) -> None:
-    app, systemd = boot_desktop
+    app, _systemd = boot_desktop
     app.boot_service.install(["/usr/bin/monitor_app"], tmp_path / "data")  # e.g. by another monitor_app window
     assert not app.settings.keep_running_at_boot
     with qtbot.waitSignal(app.engine.ready, timeout=10_000):
@@ -229,3 +229,16 @@ def test_desktop_settings_dialog_shows_the_background_engine(qtbot, boot_desktop
     app.open_settings()
     assert shown[0].boot_status.text() == "Background engine: not installed (no unit installed)."
     assert shown[0].keep_running_at_boot.text() == "Keep running at boot without login"
+
+
+def test_desktop_settings_dialog_says_where_secrets_are_kept(qtbot, desktop, monkeypatch) -> None:
+    from monitor_app.ui.settings_dialog import SettingsDialog
+
+    shown: list[str] = []
+    monkeypatch.setattr(SettingsDialog, "exec", lambda dialog: shown.append(dialog.secret_store.text()) or 0)
+    desktop.open_settings()
+    assert shown[-1].startswith("None saved yet")
+    desktop.engine.automation.add_webhook({"name": "friends", "url": "http://127.0.0.1:9/hook"})  # a secret URL
+    qtbot.waitUntil(lambda: (desktop.data_dir / "secret-store.txt").exists())  # written by the storage thread
+    desktop.open_settings()
+    assert shown[-1].startswith("An encrypted file in the data folder")  # tests have no keyring (conftest)

@@ -74,3 +74,13 @@ def test_lazy_store_chooses_only_when_a_secret_is_touched(tmp_path) -> None:
     assert lazy.get("webhook/1/url") == "https://example.invalid/x"
     assert lazy.description == EncryptedFileSecretStore(tmp_path).description
     assert chosen == [1]
+
+
+def test_the_store_in_use_is_told_without_choosing_one(tmp_path: Path) -> None:
+    from monitor_app.secretstore import store_kind
+
+    assert store_kind(tmp_path) is None  # nothing saved yet: no keyring probe just to show it
+    assert not (tmp_path / CHOICE_FILE_NAME).exists()
+    choose_secret_store(tmp_path, backend=MemoryKeyring())
+    assert store_kind(tmp_path) == "keyring"
+    assert store_kind(tmp_path, mode="file") == "file"  # forced on the command line
