@@ -5,7 +5,8 @@ stream (``/api/stream``), so those queries answer from memory like the in-proces
 waits on the network for them: the stream and the start/stop/restart commands go through Qt's asynchronous
 network manager, and the stored-history queries (called on background threads) use a blocking client there.
 Registering, changing or deleting a program waits for the engine's answer (its validation messages belong in
-the dialog), bounded by a short timeout.
+the dialog), bounded by a short timeout; on the GUI thread that wait keeps the window painting and the stream
+flowing (``ResponsiveClient``).
 
 When the stream breaks, the window keeps showing the last state, says so (``connection_changed``), and
 reconnects with backoff (1 s doubling to 30 s); on reconnect it re-reads everything and reports the differences
@@ -26,7 +27,7 @@ from monitor_app.core.errors import NotFoundError
 from monitor_app.core.model import Event, MetricsTick, ProgramSpec, ProgramStatus, Series
 from monitor_app.core.states import Cause, EventKind
 from monitor_app.engine.facade import EngineFacade
-from monitor_app.engine.remote_http import Endpoint, RemoteClient
+from monitor_app.engine.remote_http import Endpoint
 from monitor_app.engine.remote_ports import RemoteAccounts, RemoteAutomation, RemotePlugins
 from monitor_app.engine.remote_wire import (
     event_from_json,
@@ -36,6 +37,7 @@ from monitor_app.engine.remote_wire import (
     status_from_json,
     tick_from_json,
 )
+from monitor_app.engine.responsive_client import ResponsiveClient
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +80,7 @@ class RemoteEngine(EngineFacade):
     ) -> None:
         super().__init__(parent)
         self.endpoint = endpoint
-        self.client = RemoteClient(endpoint)
+        self.client = ResponsiveClient(endpoint)
         self._refresh = refresh
         self._network = QNetworkAccessManager(self)
         # The stream gets its own manager, so its own connection: the server recognises a stream by the first
@@ -187,7 +189,7 @@ class RemoteEngine(EngineFacade):
         log.info("engine endpoint is now %s", endpoint.base_url)
         self.endpoint = endpoint
         self.client.close()
-        self.client = RemoteClient(endpoint)
+        self.client = ResponsiveClient(endpoint)
 
     def use_credentials(self, token: str) -> None:
         """Sign in again with another token (e.g. after the user entered the password again) and reconnect."""

@@ -1,4 +1,4 @@
-"""Blocking JSON calls to an engine's REST API, for worker threads (never the GUI thread).
+"""Blocking JSON calls to an engine's REST API, for worker threads (the GUI thread uses ``ResponsiveClient``).
 
 One keep-alive connection per thread and engine (a history read right after another costs a round trip, not
 a TCP handshake). The API's error shape comes back as the engine's own exceptions (``ValidationError`` with
@@ -92,7 +92,7 @@ class RemoteClient:
         self._local = threading.local()
 
     def with_token(self, token: str) -> "RemoteClient":
-        return RemoteClient(
+        return type(self)(
             Endpoint(self.endpoint.base_url, token, self.endpoint.tls_sha256), timeout_s=self._timeout
         )
 

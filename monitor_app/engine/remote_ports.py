@@ -99,12 +99,16 @@ class RemoteAccounts:
 
     def login(self, username: str, password: str, *, client: str = "") -> tuple[str, Session, User]:
         """Sign in at the engine; the token is the caller's to use (e.g. ``RemoteEngine.use_credentials``)."""
-        data = self._engine.client.with_token("").call(
-            "POST",
-            "/api/auth/login",
-            {"username": username, "password": password},
-            timeout_s=DIALOG_TIMEOUT_S,
-        )
+        anonymous = self._engine.client.with_token("")
+        try:
+            data = anonymous.call(
+                "POST",
+                "/api/auth/login",
+                {"username": username, "password": password},
+                timeout_s=DIALOG_TIMEOUT_S,
+            )
+        finally:
+            anonymous.close()
         user = User(
             id=0, username=username, role=Role(data["role"]), password_hash="", created_at=0.0, updated_at=0.0
         )
@@ -245,10 +249,12 @@ class RemoteAutomation(QObject):
         asked_at = self._local_changes.get(what, 0)
 
         def done(data: Any) -> None:
-            # A list read before this window changed it is older than the cache: the engine's "changed"
-            # message brings a newer read.
+            # A list read before this window changed it is older than the cache: read it again (it may also
+            # carry another client's change, which the cache must not miss).
             if self._local_changes.get(what, 0) == asked_at:
                 self._apply(what, data)
+            else:
+                self.refresh(what)
 
         self._engine._request("GET", paths[what], on_done=done)
 
@@ -527,8 +533,10 @@ class RemotePlugins(QObject):
         asked_at = self._local_changes
 
         def done(data: Any) -> None:
-            if self._local_changes != asked_at:
-                return  # read before this window attached, changed or detached one: the cache is newer
+            if self._local_changes != asked_at:  # read before this window attached, changed or detached one
+                if program_id == self._program_id:
+                    self._refresh_program(program_id)  # the cache is newer: read again, for others' changes
+                return
             fresh = {int(item["id"]): item for item in data}
             stale = [i for i, d in self._described.items() if d.get("program_id") == program_id and i not in fresh]
             for instance_id in stale:
