@@ -347,10 +347,38 @@ class DesktopApp(QObject):
 
         remote = RemoteWindow(signed_in, run_after=lambda call: self.tasks.run(call, lambda _none: None, _ignore))
         remote.window.connect_requested.connect(self.open_connect_dialog)
+        remote.key_refused.connect(lambda: self._ask_new_credential(remote))
         remote.closed.connect(lambda: self._on_remote_closed(remote))
         self.remote_windows.append(remote)
         remote.start()
         return remote
+
+    def _ask_new_credential(self, remote: "RemoteWindow") -> None:
+        """The engine refused ``remote``'s API key: the connect dialog, filled in, for a new key or a password."""
+        from monitor_app.ui.connect_dialog import ConnectDialog
+
+        if remote.credential_dialog is not None:
+            return
+        dialog = ConnectDialog(self.tasks, self.recent, address=remote.signed_in.endpoint.base_url, parent=remote.window)
+        dialog.show_error(
+            QCoreApplication.translate("DesktopApp", "%1 no longer accepts this window's API key.").replace(
+                "%1", remote.host
+            )
+        )
+        remote.credential_dialog = dialog
+        dialog.finished.connect(lambda _result: self._on_new_credential(remote, dialog))
+        dialog.open()
+
+    def _on_new_credential(self, remote: "RemoteWindow", dialog: "ConnectDialog") -> None:
+        remote.credential_dialog = None
+        dialog.deleteLater()
+        signed_in = dialog.signed_in
+        if signed_in is None:
+            return  # cancelled: the window stays, saying the engine refused it
+        if remote in self.remote_windows and signed_in.endpoint.base_url == remote.signed_in.endpoint.base_url:
+            remote.use_signed_in(signed_in)
+        else:
+            self.open_remote_window(signed_in)  # the user chose another PC in the dialog
 
     def _on_remote_closed(self, remote: "RemoteWindow") -> None:
         if remote in self.remote_windows:

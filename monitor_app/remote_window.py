@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
+from PySide6.QtWidgets import QDialog
 
 from monitor_app.engine.remote import CONNECTED, CONNECTING, RECONNECTING, UNAUTHORIZED, RemoteEngine
 from monitor_app.engine.remote_connect import SignedIn, sign_out
@@ -34,9 +35,12 @@ class RemoteWindow(QObject):
 
     Signals:
         closed(): the window was closed and the connection shut down; drop the reference.
+        key_refused(): the engine refused this window's API key (revoked or deleted there); the receiver asks
+            for a new credential (the connect dialog) and hands it to ``use_signed_in``.
     """
 
     closed = Signal()
+    key_refused = Signal()
 
     def __init__(
         self,
@@ -50,6 +54,7 @@ class RemoteWindow(QObject):
         self._run_after = run_after
         self._closed = False
         self.sign_in: SignInDialog | None = None
+        self.credential_dialog: QDialog | None = None  # asking for a new API key (opened by the app)
         self.engine = RemoteEngine(signed_in.endpoint, parent=self)
         self.tasks = BackgroundTasks(self)  # its own pool: a slow remote PC does not hold up the local window
         self.session = GuiSession(
@@ -93,8 +98,9 @@ class RemoteWindow(QObject):
         if self._closed:
             return
         self._closed = True
-        if self.sign_in is not None:
-            self.sign_in.reject()
+        for dialog in (self.sign_in, self.credential_dialog):
+            if dialog is not None:
+                dialog.reject()
         if self.window.isVisible():
             self.window.hide()
         self.engine.shutdown()
@@ -118,8 +124,11 @@ class RemoteWindow(QObject):
         self.window.set_engine_label(text)
         if state in (RECONNECTING, UNAUTHORIZED) and detail:
             self.window.show_status_message(f"{text}: {detail}")
-        if state == UNAUTHORIZED and self.signed_in.session and not self._closed:
-            self._ask_sign_in()  # the session expired or was revoked: the password again, not a new window
+        if state == UNAUTHORIZED and not self._closed:
+            if self.signed_in.session:
+                self._ask_sign_in()  # the session expired or was revoked: the password again, not a new window
+            else:
+                self.key_refused.emit()  # an API key cannot be typed again like a password: a new credential
 
     def _ask_sign_in(self) -> None:
         if self.sign_in is not None:
@@ -137,13 +146,19 @@ class RemoteWindow(QObject):
         if not dialog.token or dialog.user is None or self._closed:
             return
         old = self.signed_in.endpoint
-        self.signed_in = replace(
-            self.signed_in,
-            endpoint=Endpoint(old.base_url, dialog.token, old.tls_sha256),
-            username=dialog.user.username,
-            role=dialog.user.role.value,
+        self.use_signed_in(
+            replace(
+                self.signed_in,
+                endpoint=Endpoint(old.base_url, dialog.token, old.tls_sha256),
+                username=dialog.user.username,
+                role=dialog.user.role.value,
+            )
         )
-        self.engine.use_credentials(dialog.token)
+
+    def use_signed_in(self, signed_in: SignedIn) -> None:
+        """Go on with a new credential for the same engine (this window stays, with its state)."""
+        self.signed_in = signed_in
+        self.engine.use_credentials(signed_in.endpoint.token)
 
     def _on_sign_in_closed(self, dialog: SignInDialog) -> None:
         if self.sign_in is dialog:

@@ -943,6 +943,10 @@ Another machine may be answering at this address. Only if that PC&apos;s certifi
         <translation>REST API를 시작하지 못했습니다: </translation>
     </message>
     <message>
+        <source>%1 no longer accepts this window&apos;s API key.</source>
+        <translation>%1에서 이 창의 API 키를 더 이상 받아들이지 않습니다.</translation>
+    </message>
+    <message>
         <source>The background engine runs with its own settings: the sampling, history and REST API changes are saved and apply when it restarts.</source>
         <translation>백그라운드 엔진은 자체 설정으로 실행됩니다. 측정, 기록, REST API 변경 사항은 저장되며 엔진이 다시 시작되면 적용됩니다.</translation>
     </message>

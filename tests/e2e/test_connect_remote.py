@@ -221,6 +221,40 @@ def test_connect_with_an_api_key(qtbot, desktop, other_pc) -> None:
     assert other_pc.api("GET", "/api/auth/me", token=key).status_code == 200  # a key outlives the window
 
 
+def test_a_revoked_api_key_asks_for_a_new_credential_in_the_same_window(qtbot, desktop, tmp_path) -> None:
+    other = OtherPc(tmp_path / "other")
+    try:
+        admin = next(u for u in other.api("GET", "/api/users").json() if u["username"] == "admin")
+        first = other.api("POST", "/api/keys", json={"name": "laptop", "user_id": admin["id"]}).json()
+        dialog = open_dialog(qtbot, desktop)
+        dialog.address.setText(other.url)
+        dialog.key_choice.setChecked(True)
+        dialog.api_key.setText(first["key"])
+        dialog.connect_button.click()
+        qtbot.waitUntil(lambda: len(desktop.remote_windows) == 1, timeout=15_000)
+        remote = desktop.remote_windows[0]
+        qtbot.waitUntil(lambda: remote.engine.state == CONNECTED, timeout=15_000)
+
+        assert other.api("DELETE", f"/api/keys/{first['id']}").status_code == 204  # revoked on that PC
+        other.stop()  # ... and its engine restarts: the window reconnects with a key that no longer works
+        other = OtherPc(tmp_path / "other", other.port)
+        qtbot.waitUntil(lambda: remote.credential_dialog is not None and remote.credential_dialog.isVisible(), timeout=40_000)
+        asking = remote.credential_dialog
+        assert asking.address.text() == other.url
+        assert "API key" in asking.error.text()
+        second = other.api("POST", "/api/keys", json={"name": "laptop 2", "user_id": admin["id"]}).json()
+        asking.key_choice.setChecked(True)
+        asking.api_key.setText(second["key"])
+        asking.connect_button.click()
+        qtbot.waitUntil(lambda: remote.engine.state == CONNECTED, timeout=15_000)
+        assert remote.credential_dialog is None and remote.signed_in.endpoint.token == second["key"]
+        assert desktop.remote_windows == [remote]  # the same window goes on, no second one
+        remote.close()
+        qtbot.waitUntil(lambda: desktop.remote_windows == [], timeout=10_000)
+    finally:
+        other.stop()
+
+
 def test_wrong_password_is_shown_and_nothing_typed_is_lost(qtbot, desktop, other_pc) -> None:
     dialog = open_dialog(qtbot, desktop)
     fill_password(dialog, f"127.0.0.1:{other_pc.port}", "admin", "not the password")
