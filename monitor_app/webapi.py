@@ -22,6 +22,9 @@ from monitor_app.workers.threads import stop_thread, thread_for
 
 log = logging.getLogger(__name__)
 
+#: How long ``RestApi.start`` waits for the server to set itself up (normally a few milliseconds).
+START_WAIT_S = 5.0
+
 
 class AutomationRelay(QObject):
     """Turns the automation's signals into the stream's ``automation`` messages (JSON-shaped, no secrets)."""
@@ -99,7 +102,17 @@ class RestApi(QObject):
         self._thread = thread_for(self.server, "http")
 
     def start(self) -> None:
+        """Start the server's thread and wait (at most ``START_WAIT_S``) until the server has set itself up.
+
+        Setting up creates and connects Qt objects from Python in the API thread, holding the GIL, and Qt's
+        connect takes a lock shared (by address) with other objects. If the GUI thread meanwhile destroys an
+        object it holds such a lock and may need the GIL for a Python override (``disconnectNotify``): both
+        threads would wait for ever (seen once in the test suite). Waiting here, without the GIL, keeps the GUI
+        thread out of the way for those few milliseconds.
+        """
         self._thread.start()
+        if not self.server.start_done.wait(START_WAIT_S):
+            log.warning("the REST API thread has not finished starting after %.0f s", START_WAIT_S)
 
     def stop(self) -> None:
         if self._thread.isRunning():

@@ -11,6 +11,7 @@ long-lived ``text/event-stream``, which QHttpServer cannot do; everything else g
 """
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -186,11 +187,19 @@ class ApiServer(QObject):
         self._streams: list[QTcpSocket] = []
         self._keepalive: QTimer | None = None
         self.address = ""
+        #: Set once ``start`` has finished, listening or not (see ``RestApi.start``: why the caller waits).
+        self.start_done = threading.Event()
 
     # ------------------------------------------------------------------ lifecycle (in the thread)
 
     @Slot()
     def start(self) -> None:
+        try:
+            self._start()
+        finally:
+            self.start_done.set()
+
+    def _start(self) -> None:
         config = self._config
         try:
             if config.tls:
