@@ -55,13 +55,19 @@ def test_webhooks_rules_schedules_and_jobs_through_an_attached_engine(qtbot, rem
     assert api_rules == []
 
 
-def test_plugin_attach_panel_and_action_through_an_attached_engine(qtbot, remote, tmp_path) -> None:
+def attach_log_watcher(qtbot, remote, tmp_path):  # type: ignore[no-untyped-def]
+    """The log watcher attached, through the window's port, to the engine's first program, on a new log file."""
     plugins = remote.plugins
     program_id = remote.programs()[0].id
     log_file = tmp_path / "server.log"
     log_file.write_text("first line\n")
     qtbot.waitUntil(lambda: plugins.catalog.get("logwatch") is not None, timeout=5000)
     instance = plugins.attach(program_id, "logwatch", {"patterns": str(log_file)})
+    return plugins, program_id, instance, log_file
+
+
+def test_plugin_attach_panel_and_action_through_an_attached_engine(qtbot, remote, tmp_path) -> None:
+    plugins, program_id, instance, log_file = attach_log_watcher(qtbot, remote, tmp_path)
     plugins.set_program(program_id)
     assert [i.plugin_id for i in plugins.instances(program_id)] == ["logwatch"]
     assert any(a["name"] == "tail" for a in plugins.describe(instance)["actions"])
@@ -109,12 +115,7 @@ def test_a_plugin_read_before_an_attach_here_does_not_undo_it(qtbot, remote, tmp
 def test_panels_are_read_only_while_a_window_shows_them(qtbot, remote, tmp_path) -> None:
     from monitor_app.ui.plugins_view import PluginsView
 
-    plugins = remote.plugins
-    program_id = remote.programs()[0].id
-    log_file = tmp_path / "server.log"
-    log_file.write_text("first line\n")
-    qtbot.waitUntil(lambda: plugins.catalog.get("logwatch") is not None, timeout=5000)
-    instance = plugins.attach(program_id, "logwatch", {"patterns": str(log_file)})
+    plugins, program_id, instance, log_file = attach_log_watcher(qtbot, remote, tmp_path)
     view = PluginsView(plugins)
     qtbot.addWidget(view)
     view.set_program(program_id)
