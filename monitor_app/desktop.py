@@ -359,7 +359,8 @@ class DesktopApp(QObject):
 
         if remote.credential_dialog is not None:
             return
-        dialog = ConnectDialog(self.tasks, self.recent, address=remote.signed_in.endpoint.base_url, parent=remote.window)
+        address = remote.signed_in.endpoint.base_url
+        dialog = ConnectDialog(self.tasks, self.recent, address=address, parent=remote.window)
         dialog.show_error(
             QCoreApplication.translate("DesktopApp", "%1 no longer accepts this window's API key.").replace(
                 "%1", remote.host
@@ -375,7 +376,8 @@ class DesktopApp(QObject):
         signed_in = dialog.signed_in
         if signed_in is None:
             return  # cancelled: the window stays, saying the engine refused it
-        if remote in self.remote_windows and signed_in.endpoint.base_url == remote.signed_in.endpoint.base_url:
+        same_engine = signed_in.endpoint.base_url == remote.signed_in.endpoint.base_url
+        if remote in self.remote_windows and same_engine:
             remote.use_signed_in(signed_in)
         else:
             self.open_remote_window(signed_in)  # the user chose another PC in the dialog

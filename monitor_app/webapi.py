@@ -106,9 +106,9 @@ class RestApi(QObject):
 
         Setting up creates and connects Qt objects from Python in the API thread, holding the GIL, and Qt's
         connect takes a lock shared (by address) with other objects. If the GUI thread meanwhile destroys an
-        object it holds such a lock and may need the GIL for a Python override (``disconnectNotify``): both
-        threads would wait for ever (seen once in the test suite). Waiting here, without the GIL, keeps the GUI
-        thread out of the way for those few milliseconds.
+        object, it holds such a lock and may need the GIL for a Python override (``disconnectNotify``): both
+        threads would wait for ever (seen once in the test suite). Waiting here, without the GIL, keeps the
+        GUI thread out of the way for those few milliseconds.
         """
         self._thread.start()
         if not self.server.start_done.wait(START_WAIT_S):

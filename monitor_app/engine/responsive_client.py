@@ -91,4 +91,3 @@ class _BusyCursor:
         if self._shown:
             QGuiApplication.restoreOverrideCursor()
             self._shown = False
-

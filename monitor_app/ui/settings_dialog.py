@@ -339,7 +339,9 @@ class SettingsDialog(QDialog):
             return self.tr("Windows Credential Manager") if windows else self.tr("The system keyring")
         if self._secret_store == "file":
             if windows:
-                return self.tr("An encrypted file in the data folder (its key protected by Windows for your account)")
+                return self.tr(
+                    "An encrypted file in the data folder (its key protected by Windows for your account)"
+                )
             return self.tr("An encrypted file in the data folder (its key readable only by you)")
         return self.tr("None saved yet: the first goes to the system keyring, or to an encrypted file where "
                        "there is none")
