@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor_app.core.secrets import SecretStore, SecretStoreError
-from monitor_app.secretstore.file_store import EncryptedFileSecretStore
+from monitor_app.secretstore.file_store import EncryptedFileSecretStore, write_atomically
 from monitor_app.secretstore.keyring_store import KeyringSecretStore
 
 log = logging.getLogger(__name__)
@@ -133,8 +133,8 @@ def _remembered(data_dir: Path) -> str | None:
 
 def _remember(data_dir: Path, kind: str) -> None:
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        (data_dir / CHOICE_FILE_NAME).write_text(kind + "\n", encoding="utf-8")
+        # Atomically: the Settings dialog may read it at any moment (a half-written file would name no store).
+        write_atomically(data_dir / CHOICE_FILE_NAME, (kind + "\n").encode())
     except OSError as exc:
         log.warning("cannot remember the secret store in %s: %s", data_dir, exc)
 

@@ -153,7 +153,7 @@ class EncryptedFileSecretStore:
         key = self._key_for_writing()
         document = json.dumps({"version": 1, "secrets": values}, ensure_ascii=False, sort_keys=True)
         token = Fernet(key).encrypt(document.encode("utf-8"))
-        _write_atomically(self.path, MAGIC + token + b"\n")
+        write_atomically(self.path, MAGIC + token + b"\n")
 
     def _key_for_writing(self) -> bytes:
         if self.key_path.exists() or self.path.exists():
@@ -166,7 +166,7 @@ class EncryptedFileSecretStore:
             "protection": self._protection.name,
             "key": base64.b64encode(self._protection.protect(key)).decode("ascii"),
         }
-        _write_atomically(self.key_path, json.dumps(document).encode("utf-8") + b"\n")
+        write_atomically(self.key_path, json.dumps(document).encode("utf-8") + b"\n")
         log.info("created the secrets key %s (%s)", self.key_path, self._protection.description)
         return key
 
@@ -182,7 +182,7 @@ class EncryptedFileSecretStore:
                 log.warning("%s could be read by other users (mode %o); made it owner-only", path, mode)
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file next to ``path`` (owner-only), flush it to disk, then replace ``path``."""
     partial = path.with_name(path.name + ".tmp")
     try:

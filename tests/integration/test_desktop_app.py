@@ -232,6 +232,7 @@ def test_desktop_settings_dialog_shows_the_background_engine(qtbot, boot_desktop
 
 
 def test_desktop_settings_dialog_says_where_secrets_are_kept(qtbot, desktop, monkeypatch) -> None:
+    from monitor_app.secretstore import store_kind
     from monitor_app.ui.settings_dialog import SettingsDialog
 
     shown: list[str] = []
@@ -239,6 +240,6 @@ def test_desktop_settings_dialog_says_where_secrets_are_kept(qtbot, desktop, mon
     desktop.open_settings()
     assert shown[-1].startswith("None saved yet")
     desktop.engine.automation.add_webhook({"name": "friends", "url": "http://127.0.0.1:9/hook"})  # a secret URL
-    qtbot.waitUntil(lambda: (desktop.data_dir / "secret-store.txt").exists())  # written by the storage thread
+    qtbot.waitUntil(lambda: store_kind(desktop.data_dir) is not None)  # chosen by the storage thread
     desktop.open_settings()
     assert shown[-1].startswith("An encrypted file in the data folder")  # tests have no keyring (conftest)
