@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_gui import kill_children, kill_programs, register_programs
+from bench_gui import compile_bytecode, kill_children, kill_programs, register_programs
 
 PASSWORD = "bench attach password 1"
 
@@ -82,6 +82,7 @@ def start_engine(data: Path) -> subprocess.Popen[bytes]:
 
 
 def bench_first_table(data: Path, programs: int, runs: int) -> None:
+    compile_bytecode()
     times, rss = [], []
     for run in range(runs):
         out = subprocess.run(
