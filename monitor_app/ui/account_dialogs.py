@@ -28,8 +28,8 @@ from monitor_app.auth.passwords import MAX_BYTES, MIN_LENGTH, password_problems
 from monitor_app.core.accounts import ApiKey, Role, User
 from monitor_app.core.errors import MonitorError, ValidationError
 from monitor_app.ui.background import BackgroundTasks
+from monitor_app.ui.form_errors import error_label
 
-ERROR_STYLE = "color: #c9362c;"
 HINT_STYLE = "color: palette(mid);"
 
 
@@ -73,11 +73,7 @@ class NewPasswordFields(QWidget):
         self.rules = QLabel()
         self.rules.setWordWrap(True)
         self.rules.setStyleSheet(HINT_STYLE)
-        self.live = QLabel()
-        self.live.setObjectName("passwordProblems")
-        self.live.setWordWrap(True)
-        self.live.setStyleSheet(ERROR_STYLE)
-        self.live.hide()
+        self.live = error_label("passwordProblems")
         self.password.textChanged.connect(self.update_problems)
         self.repeat.textChanged.connect(self.update_problems)
         self._labels = (QLabel(), QLabel())
@@ -143,11 +139,7 @@ class AccountDialog(QDialog):
         super().__init__(parent)
         self._tasks = tasks
         self.outcome: Any = None
-        self.error = QLabel()
-        self.error.setObjectName("formError")
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_label("formError")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

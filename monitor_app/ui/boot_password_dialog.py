@@ -18,8 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from monitor_app.settings import AccountPassword
-
-ERROR_STYLE = "color: #c9362c;"
+from monitor_app.ui.form_errors import ERROR_STYLE
 
 
 class BootPasswordDialog(QDialog):

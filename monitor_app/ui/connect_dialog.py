@@ -41,8 +41,9 @@ from monitor_app.engine.remote_connect import (
     sign_in_with_password,
 )
 from monitor_app.engine.remote_http import CertificateMismatchError, Endpoint, UnauthorizedError
-from monitor_app.ui.account_dialogs import ERROR_STYLE, HINT_STYLE, error_text
+from monitor_app.ui.account_dialogs import HINT_STYLE, error_text
 from monitor_app.ui.background import BackgroundTasks
+from monitor_app.ui.form_errors import error_label
 from monitor_app.ui.icons import app_icon
 from monitor_app.ui.recent_connections import RecentConnection, RecentConnections
 
@@ -119,12 +120,8 @@ class ConnectDialog(QDialog):
         self.progress = QLabel()
         self.progress.setObjectName("connectProgress")
         self.progress.hide()
-        self.error = QLabel()
-        self.error.setObjectName("connectError")
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
+        self.error = error_label("connectError")
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error.hide()
         self.forget_pin = QPushButton()
         self.forget_pin.setObjectName("forgetCertificate")
         self.forget_pin.clicked.connect(self._on_forget_pin)

@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
 from monitor_app.auth.errors import InvalidCredentialsError
 from monitor_app.core.accounts import Session, User
 from monitor_app.core.ports import AccountsPort
-from monitor_app.ui.account_dialogs import ERROR_STYLE, error_text
+from monitor_app.ui.account_dialogs import error_text
 from monitor_app.ui.background import BackgroundTasks
+from monitor_app.ui.form_errors import error_label
 from monitor_app.ui.icons import app_icon
 
 #: What the service records as the client of a window sign-in (the REST API records an address).
@@ -67,11 +68,7 @@ class SignInDialog(QDialog):
         self.password = QLineEdit()
         self.password.setObjectName("signInPassword")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = QLabel()
-        self.error.setObjectName("signInError")
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_label("signInError")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

@@ -29,7 +29,6 @@ from monitor_app.core.accounts import ApiKey, Role, User
 from monitor_app.core.ports import AccountsPort
 from monitor_app.core.states import Cause
 from monitor_app.ui.account_dialogs import (
-    ERROR_STYLE,
     HINT_STYLE,
     AccountDialog,
     ApiKeyDialog,
@@ -39,6 +38,7 @@ from monitor_app.ui.account_dialogs import (
     error_text,
 )
 from monitor_app.ui.background import BackgroundTasks
+from monitor_app.ui.form_errors import error_label
 from monitor_app.ui.session import GuiSession
 
 RecordAudit = Callable[..., None]
@@ -97,11 +97,7 @@ class UsersView(QWidget):
         self.hint.setObjectName("usersHint")
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet(HINT_STYLE)
-        self.error = QLabel()
-        self.error.setObjectName("usersError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.hide()
+        self.error = error_label("usersError")
         self.users_title = QLabel()
         self.users_table = self._table("usersTable", 4)
         self.add_user_button = self._button("addUser", self.add_user)
