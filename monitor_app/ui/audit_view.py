@@ -9,9 +9,9 @@ in the background; who, cause and text filter what was read. Labels and CSV writ
 import time
 from collections.abc import Callable, Sequence
 from enum import IntEnum
+from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QDateTime,
     QEvent,
@@ -42,7 +42,7 @@ from monitor_app.core.states import Cause, EventKind
 from monitor_app.engine.facade import EngineFacade
 from monitor_app.ui.background import BackgroundTasks
 from monitor_app.ui.events_view import (
-    MAX_ROWS,
+    EventRowsModel,
     EventTextFilter,
     cause_label,
     describe_event,
@@ -91,24 +91,10 @@ def who_and_where(event: Event) -> tuple[str, str]:
     return actor, cause_label(event.cause, "")
 
 
-class AuditModel(QAbstractTableModel):
+class AuditModel(EventRowsModel):
     """Audited events, newest first, bounded to ``MAX_ROWS``."""
 
-    def __init__(self, name_of: Callable[[int | None], str], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._events: list[Event] = []
-        self._name_of = name_of
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._events)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(AuditColumn)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        return self.titles()[AuditColumn(section)]
+    columns = AuditColumn
 
     def titles(self) -> dict[AuditColumn, str]:
         return {
@@ -120,15 +106,8 @@ class AuditModel(QAbstractTableModel):
             AuditColumn.DETAILS: self.tr("Details"),
         }
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        event = self._events[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.cell_text(event, AuditColumn(index.column()))
-        if role == Qt.ItemDataRole.UserRole:
-            return event
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == AuditColumn.DETAILS:
+    def role_data(self, event: Event, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and column == AuditColumn.DETAILS:
             return event.message or None
         return None
 
@@ -143,26 +122,11 @@ class AuditModel(QAbstractTableModel):
             return self._name_of(event.program_id)
         return event.message
 
+    def accepts(self, event: Event) -> bool:
+        return is_audited(event)
+
     def load(self, events: Sequence[Event]) -> None:
-        self.beginResetModel()
-        self._events = [event for event in events if is_audited(event)][:MAX_ROWS]
-        self.endResetModel()
-
-    def prepend(self, event: Event) -> None:
-        if not is_audited(event):
-            return
-        self.beginInsertRows(QModelIndex(), 0, 0)
-        self._events.insert(0, event)
-        self.endInsertRows()
-        if len(self._events) > MAX_ROWS:
-            self.beginRemoveRows(QModelIndex(), MAX_ROWS, len(self._events) - 1)
-            del self._events[MAX_ROWS:]
-            self.endRemoveRows()
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(AuditColumn) - 1)
-        return super().event(event)
+        self._replace([event for event in events if is_audited(event)])
 
 
 class AuditFilterModel(EventTextFilter):

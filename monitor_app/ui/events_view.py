@@ -6,8 +6,9 @@ background. The model keeps a bounded number of rows, newest first.
 
 import csv
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from enum import IntEnum
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -123,23 +124,87 @@ def format_time(timestamp: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(timestamp))
 
 
-class EventsModel(QAbstractTableModel):
-    """Events, newest first, bounded to ``MAX_ROWS``."""
+class EventRowsModel(QAbstractTableModel):
+    """Events newest first, one row each, bounded to ``MAX_ROWS``: what the event log and the audit log share.
+
+    A subclass sets ``columns`` and gives the header ``titles``, each cell's ``cell_text`` and any ``role_data``
+    beyond the text and the event itself (``UserRole``); ``accepts`` picks the live events it shows.
+    """
+
+    columns: type[IntEnum]
 
     def __init__(self, name_of: Callable[[int | None], str], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._events: list[Event] = []
         self._name_of = name_of
 
+    def titles(self) -> Mapping[int, str]:
+        raise NotImplementedError
+
+    def cell_text(self, event: Event, column: Any) -> str:
+        raise NotImplementedError
+
+    def role_data(self, event: Event, column: int, role: int) -> Any:
+        return None
+
+    def accepts(self, event: Event) -> bool:
+        return True
+
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._events)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(EventColumn)
+        return 0 if parent.isValid() else len(self.columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
+        return self.titles()[self.columns(section)]
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        event = self._events[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.cell_text(event, self.columns(index.column()))
+        if role == Qt.ItemDataRole.UserRole:
+            return event
+        return self.role_data(event, index.column(), role)
+
+    def events(self) -> tuple[Event, ...]:
+        return tuple(self._events)
+
+    def _replace(self, events: Sequence[Event]) -> None:
+        self.beginResetModel()
+        self._events = list(events)[:MAX_ROWS]
+        self.endResetModel()
+
+    def prepend(self, event: Event) -> None:
+        if not self.accepts(event):
+            return
+        self.beginInsertRows(QModelIndex(), 0, 0)
+        self._events.insert(0, event)
+        self.endInsertRows()
+        if len(self._events) > MAX_ROWS:
+            self.beginRemoveRows(QModelIndex(), MAX_ROWS, len(self._events) - 1)
+            del self._events[MAX_ROWS:]
+            self.endRemoveRows()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LanguageChange:
+            last_column = len(self.columns) - 1
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, last_column)
+            if self._events:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self._events) - 1, last_column))
+        return super().event(event)
+
+
+class EventsModel(EventRowsModel):
+    """Every event, newest first, bounded to ``MAX_ROWS``."""
+
+    columns = EventColumn
+
+    def titles(self) -> dict[EventColumn, str]:
         return {
             EventColumn.TIME: self.tr("Time"),
             EventColumn.PROGRAM: self.tr("Program"),
@@ -147,20 +212,13 @@ class EventsModel(QAbstractTableModel):
             EventColumn.CAUSE: self.tr("By"),
             EventColumn.EXIT_CODE: self.tr("Exit code"),
             EventColumn.MESSAGE: self.tr("Details"),
-        }[EventColumn(section)]
+        }
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        event = self._events[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.cell_text(event, EventColumn(index.column()))
-        if role == Qt.ItemDataRole.UserRole:
-            return event
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == EventColumn.WHAT:
+    def role_data(self, event: Event, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and column == EventColumn.WHAT:
             color = event_color(event)
             return QBrush(QColor(color)) if color else None
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == EventColumn.MESSAGE:
+        if role == Qt.ItemDataRole.ToolTipRole and column == EventColumn.MESSAGE:
             lines = event.details.get("last_output")
             if isinstance(lines, list) and lines:
                 return event.message + "\n\n" + "\n".join(str(line) for line in lines[-10:])
@@ -180,34 +238,13 @@ class EventsModel(QAbstractTableModel):
             return "" if event.exit_code is None else str(event.exit_code)
         return event.message
 
-    def events(self) -> tuple[Event, ...]:
-        return tuple(self._events)
-
     def load(self, events: Sequence[Event]) -> None:
         """Replace with a page read from storage, keeping live events that arrived meanwhile (deduplicated)."""
         live = [e for e in self._events if not e.id]
         seen = {(e.time, e.kind, e.program_id, e.to_state) for e in events}
         merged = [e for e in live if (e.time, e.kind, e.program_id, e.to_state) not in seen] + list(events)
         merged.sort(key=lambda e: e.time, reverse=True)
-        self.beginResetModel()
-        self._events = merged[:MAX_ROWS]
-        self.endResetModel()
-
-    def prepend(self, event: Event) -> None:
-        self.beginInsertRows(QModelIndex(), 0, 0)
-        self._events.insert(0, event)
-        self.endInsertRows()
-        if len(self._events) > MAX_ROWS:
-            self.beginRemoveRows(QModelIndex(), MAX_ROWS, len(self._events) - 1)
-            del self._events[MAX_ROWS:]
-            self.endRemoveRows()
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(EventColumn) - 1)
-            if self._events:
-                self.dataChanged.emit(self.index(0, 0), self.index(len(self._events) - 1, len(EventColumn) - 1))
-        return super().event(event)
+        self._replace(merged)
 
 
 class EventTextFilter(QSortFilterProxyModel):
