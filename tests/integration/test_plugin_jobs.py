@@ -112,14 +112,21 @@ def test_a_job_whose_instance_went_away_fails_with_a_reason(qtbot, engines, tmp_
 # ------------------------------------------------------------------------------------- safe to restart now?
 
 
+def _program_with_busy_plugin(qtbot, engine, tmp_path):  # type: ignore[no-untyped-def]
+    """A program whose plugin runs a one-step job held at ``gate`` (touch ``gate / "0"`` to let it finish), so
+    the plugin says a restart is not safe now."""
+    spec = add(engine)
+    gate = tmp_path / "gate"
+    instance = attach_steps(qtbot, engine, spec, gate)
+    engine.plugins.queue_action(instance.id, "work", {"steps": 1})
+    qtbot.waitUntil(lambda: engine.plugins.unsafe_reason(spec.id) is not None, timeout=5000)
+    return spec, gate
+
+
 def test_a_scheduled_restart_is_skipped_while_a_plugin_says_it_is_not_safe(qtbot, tmp_path) -> None:
     engine, clock = _engine_with_clock(qtbot, tmp_path)
     try:
-        spec = add(engine)
-        gate = tmp_path / "gate"
-        instance = attach_steps(qtbot, engine, spec, gate)
-        engine.plugins.queue_action(instance.id, "work", {"steps": 1})
-        qtbot.waitUntil(lambda: engine.plugins.unsafe_reason(spec.id) is not None, timeout=5000)
+        spec, gate = _program_with_busy_plugin(qtbot, engine, tmp_path)
         _second_of_minute(clock, 58.0)
         engine.automation.add_schedule({"program_id": spec.id, "action": "restart", "kind": "cron",
                                         "cron": "* * * * *", "when_players_online": "skip"})
@@ -137,11 +144,7 @@ def test_a_scheduled_restart_is_skipped_while_a_plugin_says_it_is_not_safe(qtbot
 def test_a_deferred_restart_runs_once_it_is_safe(qtbot, tmp_path) -> None:
     engine, clock = _engine_with_clock(qtbot, tmp_path)
     try:
-        spec = add(engine)
-        gate = tmp_path / "gate"
-        instance = attach_steps(qtbot, engine, spec, gate)
-        engine.plugins.queue_action(instance.id, "work", {"steps": 1})
-        qtbot.waitUntil(lambda: engine.plugins.unsafe_reason(spec.id) is not None, timeout=5000)
+        spec, gate = _program_with_busy_plugin(qtbot, engine, tmp_path)
         _second_of_minute(clock, 58.0)
         engine.automation.add_schedule({"program_id": spec.id, "action": "start", "kind": "cron",
                                         "cron": "* * * * *", "when_players_online": "defer"})
